@@ -1,0 +1,25 @@
+# Every dependency comes from Debian packages. A missing one stops the configure step with the
+# name of the package to install (scripts/setup-debian.sh installs them all).
+include(VoipFindHelpers)
+
+find_package(Threads REQUIRED)
+voip_require(Asio libasio-dev)
+voip_require(OpenSSL libssl-dev)
+voip_require(fmt libfmt-dev)
+voip_require(Opus libopus-dev)
+voip_require(SpanDSP libspandsp-dev)
+voip_require(SRTP2 libsrtp2-dev)
+voip_require(SpeexDSP libspeexdsp-dev)
+
+if(VOIP_BUILD_TESTS)
+  voip_require(GTest "libgtest-dev libgmock-dev")
+endif()
+if(VOIP_BUILD_BENCH)
+  voip_require(benchmark libbenchmark-dev)
+endif()
+if(VOIP_BUILD_APPS OR VOIP_BUILD_EXAMPLES OR VOIP_BUILD_TESTS)
+  voip_require(SndFile libsndfile1-dev)
+endif()
+if(VOIP_BUILD_APPS)
+  voip_require(CLI11 libcli11-dev)
+endif()
