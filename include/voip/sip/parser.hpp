@@ -1,0 +1,22 @@
+#pragma once
+// Parse bytes that may hold either a request or a response.
+
+#include <voip/result.hpp>
+#include <voip/sip/message.hpp>
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace voip::sip {
+
+using AnyMessage = std::variant<Request, Response>;
+
+/// Parse one SIP message (datagram semantics: without Content-Length the body is the rest of
+/// the bytes; with it, bytes beyond it are ignored and fewer are an error). Errors: ParseError.
+[[nodiscard]] Result<AnyMessage> parse_message(std::string_view bytes,
+                                               const ParseLimits& limits = {});
+/// Same, taking ownership of the bytes (no copy).
+[[nodiscard]] Result<AnyMessage> parse_message(std::string&& bytes, const ParseLimits& limits = {});
+
+}  // namespace voip::sip

@@ -1,0 +1,159 @@
+#include <voip/sip/headers.hpp>
+
+#include <array>
+
+#include "sip/chars.hpp"
+
+namespace voip::sip {
+namespace {
+
+struct HeaderInfo {
+    std::string_view name;
+    char compact;  // RFC 3261 §7.3.3 / IANA compact form, 0 when none
+    bool list;     // comma-separated list grammar
+};
+
+// Indexed by HeaderId.
+constexpr std::array<HeaderInfo, static_cast<std::size_t>(HeaderId::count_)> header_table{{
+    {"", 0, false},
+    {"Accept", 0, true},
+    {"Accept-Contact", 'a', true},
+    {"Accept-Encoding", 0, true},
+    {"Accept-Language", 0, true},
+    {"Alert-Info", 0, true},
+    {"Allow", 0, true},
+    {"Allow-Events", 'u', true},
+    {"Authentication-Info", 0, false},
+    {"Authorization", 0, false},
+    {"Call-ID", 'i', false},
+    {"Call-Info", 0, true},
+    {"Contact", 'm', true},
+    {"Content-Disposition", 0, false},
+    {"Content-Encoding", 'e', true},
+    {"Content-Language", 0, true},
+    {"Content-Length", 'l', false},
+    {"Content-Type", 'c', false},
+    {"CSeq", 0, false},
+    {"Date", 0, false},
+    {"Error-Info", 0, true},
+    {"Event", 'o', false},
+    {"Expires", 0, false},
+    {"From", 'f', false},
+    {"Identity", 'y', false},
+    {"In-Reply-To", 0, true},
+    {"Max-Forwards", 0, false},
+    {"Min-Expires", 0, false},
+    {"MIME-Version", 0, false},
+    {"Organization", 0, false},
+    {"Path", 0, true},
+    {"Priority", 0, false},
+    {"Proxy-Authenticate", 0, false},
+    {"Proxy-Authorization", 0, false},
+    {"Proxy-Require", 0, true},
+    {"RAck", 0, false},
+    {"Reason", 0, true},
+    {"Record-Route", 0, true},
+    {"Refer-To", 'r', false},
+    {"Referred-By", 'b', false},
+    {"Reject-Contact", 'j', true},
+    {"Reply-To", 0, false},
+    {"Request-Disposition", 'd', true},
+    {"Require", 0, true},
+    {"Retry-After", 0, false},
+    {"Route", 0, true},
+    {"RSeq", 0, false},
+    {"Server", 0, false},
+    {"Service-Route", 0, true},
+    {"Session-Expires", 'x', false},
+    {"Subject", 's', false},
+    {"Subscription-State", 0, false},
+    {"Supported", 'k', true},
+    {"Timestamp", 0, false},
+    {"To", 't', false},
+    {"Unsupported", 0, true},
+    {"User-Agent", 0, false},
+    {"Via", 'v', true},
+    {"Warning", 0, true},
+    {"WWW-Authenticate", 0, false},
+}};
+
+constexpr std::array<HeaderId, 26> make_compact_table() {
+    std::array<HeaderId, 26> t{};
+    for (std::size_t i = 1; i < header_table.size(); ++i) {
+        char c = header_table[i].compact;
+        if (c != 0) t[static_cast<std::size_t>(c - 'a')] = static_cast<HeaderId>(i);
+    }
+    return t;
+}
+constexpr auto compact_table = make_compact_table();
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (detail::to_lower(a[i]) != detail::to_lower(b[i])) return false;
+    }
+    return true;
+}
+
+HeaderId header_id(std::string_view name) noexcept {
+    if (name.size() == 1) {
+        char c = detail::to_lower(name[0]);
+        if (c >= 'a' && c <= 'z') return compact_table[static_cast<std::size_t>(c - 'a')];
+        return HeaderId::other;
+    }
+    // Candidates share the first letter; the table is small, so compare lengths first.
+    char first = detail::to_lower(name.empty() ? '\0' : name[0]);
+    for (std::size_t i = 1; i < header_table.size(); ++i) {
+        std::string_view candidate = header_table[i].name;
+        if (candidate.size() == name.size() && detail::to_lower(candidate[0]) == first &&
+            iequals(candidate, name)) {
+            return static_cast<HeaderId>(i);
+        }
+    }
+    return HeaderId::other;
+}
+
+std::string_view canonical_name(HeaderId id) noexcept {
+    auto index = static_cast<std::size_t>(id);
+    return index < header_table.size() ? header_table[index].name : std::string_view{};
+}
+
+bool is_list_header(HeaderId id) noexcept {
+    auto index = static_cast<std::size_t>(id);
+    return index < header_table.size() && header_table[index].list;
+}
+
+void CommaList::Iterator::advance() {
+    while (true) {
+        if (rest_.empty()) {
+            done_ = true;
+            current_ = {};
+            return;
+        }
+        std::size_t i = 0;
+        int angle = 0;
+        while (i < rest_.size()) {
+            char c = rest_[i];
+            if (c == '"') {
+                std::size_t end = detail::skip_quoted(rest_, i);
+                i = end == std::string_view::npos ? rest_.size() : end;
+                continue;
+            }
+            if (c == '<') ++angle;
+            if (c == '>' && angle > 0) --angle;
+            if (c == ',' && angle == 0) break;
+            ++i;
+        }
+        std::string_view element = detail::trim(rest_.substr(0, i));
+        rest_ = i < rest_.size() ? rest_.substr(i + 1) : std::string_view{};
+        if (!element.empty()) {
+            current_ = element;
+            done_ = false;
+            return;
+        }
+    }
+}
+
+}  // namespace voip::sip
