@@ -82,7 +82,9 @@ public:
             if (c == '\\') {
                 if (done()) break;
                 const char escaped = text_[pos_++];
-                if (escaped == '\r' || escaped == '\n') return DigestError::invalid_character;
+                // The grammar would let "\" escape control bytes too; nothing legitimate needs
+                // them in a realm or nonce, and passing them on invites log injection.
+                if (is_control(escaped)) return DigestError::invalid_character;
                 out.push_back(escaped);
             } else if (c == '\r' && pos_ + 1 < text_.size() && text_[pos_] == '\n' &&
                        (text_[pos_ + 1] == ' ' || text_[pos_ + 1] == '\t')) {

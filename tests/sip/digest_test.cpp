@@ -169,6 +169,7 @@ TEST(DigestChallenge, MalformedValuesAreErrors) {
     EXPECT_EQ(challenge_error(std::string_view{with_nul, sizeof with_nul - 1}),
               DigestError::invalid_character);
     EXPECT_EQ(challenge_error("Digest realm=r\x7f, nonce=n"), DigestError::invalid_character);
+    EXPECT_EQ(challenge_error("Digest realm=\"r\\\x1f\", nonce=n"), DigestError::invalid_character);
 }
 
 TEST(DigestChallenge, HugeValuesAreRefused) {
