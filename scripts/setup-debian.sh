@@ -12,7 +12,7 @@ packages=(
   # programs and speech
   libcli11-dev flite1-dev libpocketsphinx-dev pocketsphinx-en-us espeak-ng sox
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev sip-tester
+  libgtest-dev libgmock-dev libbenchmark-dev sip-tester kamailio openssl
   # peer SIP stacks, linked only into bench/sip_parse
   libosip2-dev libsofia-sip-ua-dev libre-dev
 )
