@@ -2,6 +2,7 @@
 // Stream framing for SIP over TCP/TLS (RFC 3261 §18.3) with RFC 5626 §4.4.1 keep-alives.
 
 #include <voip/result.hpp>
+#include <voip/sip/error.hpp>
 #include <voip/sip/message.hpp>
 
 #include <cstddef>

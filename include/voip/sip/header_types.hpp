@@ -3,6 +3,7 @@
 // CSeq. They are views: valid while the text they were parsed from lives unchanged.
 
 #include <voip/result.hpp>
+#include <voip/sip/error.hpp>
 #include <voip/sip/params.hpp>
 
 #include <cstdint>

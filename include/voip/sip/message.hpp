@@ -6,6 +6,7 @@
 // their new text to a second owned string, so views handed out stay valid until the next edit.
 
 #include <voip/result.hpp>
+#include <voip/sip/error.hpp>
 #include <voip/sip/header_types.hpp>
 #include <voip/sip/headers.hpp>
 #include <voip/sip/name_addr.hpp>

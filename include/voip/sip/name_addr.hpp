@@ -3,6 +3,7 @@
 // the value of From, To, Contact, Route, Record-Route, Reply-To, ...
 
 #include <voip/result.hpp>
+#include <voip/sip/error.hpp>
 #include <voip/sip/params.hpp>
 #include <voip/sip/uri.hpp>
 

@@ -2,6 +2,7 @@
 // Parse bytes that may hold either a request or a response.
 
 #include <voip/result.hpp>
+#include <voip/sip/error.hpp>
 #include <voip/sip/message.hpp>
 
 #include <string>

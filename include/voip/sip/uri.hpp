@@ -2,6 +2,7 @@
 // SIP, SIPS and tel URIs (RFC 3261 §19.1, RFC 3966), with RFC 3261 §19.1.4 comparison.
 
 #include <voip/result.hpp>
+#include <voip/sip/error.hpp>
 #include <voip/sip/params.hpp>
 
 #include <cstdint>
