@@ -11,6 +11,13 @@
 
 namespace voip::rtp {
 
+/// What a transform dropped on receive, for rtp::SessionStats.
+struct TransformFailures {
+    std::uint64_t authentication = 0;  ///< tag did not verify
+    std::uint64_t replay = 0;          ///< replayed or too old
+    std::uint64_t other = 0;           ///< malformed, too short, ...
+};
+
 /// Protects outgoing and unprotects incoming RTP/RTCP in place. Each call gets the whole
 /// buffer and the packet length; protect needs max_overhead() free bytes after the packet.
 /// Errors mean "drop this packet": implementations count them.
@@ -28,6 +35,8 @@ public:
                                                              std::size_t len) = 0;
     /// Free bytes protect needs after a packet.
     [[nodiscard]] virtual std::size_t max_overhead() const noexcept = 0;
+    /// Counters of incoming packets dropped so far.
+    [[nodiscard]] virtual TransformFailures failures() const noexcept = 0;
 
 protected:
     Transform() = default;

@@ -35,6 +35,10 @@ public:
     [[nodiscard]] std::size_t max_overhead() const noexcept override {
         return Context::max_trailer;
     }
+    [[nodiscard]] rtp::TransformFailures failures() const noexcept override {
+        const auto& s = inbound_.stats();
+        return {s.authentication_failures, s.replay_failures, s.other_failures};
+    }
 
     /// Counters of what we sent (protect) and received (unprotect, with failures).
     [[nodiscard]] const Stats& outbound_stats() const noexcept { return outbound_.stats(); }

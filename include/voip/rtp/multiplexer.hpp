@@ -1,0 +1,102 @@
+#pragma once
+/// @file
+/// rtp::Multiplexer: the UDP sockets of the media plane. It allocates even RTP ports (and the
+/// RTCP port above each, unless rtcp-mux) from a configured range, receives every datagram
+/// into a reusable per-socket buffer, sorts STUN from RTP from RTCP (RFC 7983, RFC 5761) and
+/// hands it to the rtp::Session it belongs to; sessions send through it.
+///
+/// Threading: one io_context; no locks. Every call and every callback happens on it.
+
+#include <voip/result.hpp>
+#include <voip/rtp/demux.hpp>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <asio/ip/udp.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace voip::rtp {
+
+class Session;
+
+/// The local side of a session: where the far end sends RTP and RTCP (equal with rtcp-mux).
+struct LocalPorts {
+    asio::ip::udp::endpoint rtp;
+    asio::ip::udp::endpoint rtcp;
+};
+
+/// Counters of the multiplexer as a whole (per-session ones live in SessionStats).
+struct MultiplexerStats {
+    std::uint64_t datagrams_received = 0;
+    std::uint64_t unmatched = 0;  ///< no session took it
+    std::uint64_t not_media = 0;  ///< neither STUN nor RTP/RTCP (DTLS, TURN, garbage)
+    std::uint64_t receive_errors = 0;
+    std::uint64_t send_errors = 0;
+    std::size_t open_sockets = 0;
+};
+
+class Multiplexer {
+public:
+    struct Config {
+        /// Local address to bind (IPv4 or IPv6; any-address is fine).
+        asio::ip::address address = asio::ip::address_v4::any();
+        /// RTP ports are the even ports of [first_port, last_port]; RTCP uses port + 1.
+        std::uint16_t first_port = 16384;
+        std::uint16_t last_port = 32767;
+        /// Receive buffer per socket; larger datagrams are truncated and dropped.
+        std::size_t max_datagram = 2048;
+        /// Datagrams read per wake-up before re-arming the asynchronous receive.
+        std::size_t receive_batch = 16;
+    };
+
+    /// One bound UDP socket and the sessions listening on it (opaque to users).
+    struct Port;
+
+    Multiplexer(asio::io_context& io, Config config);
+    explicit Multiplexer(asio::io_context& io) : Multiplexer(io, Config{}) {}
+    /// Closes every socket; sessions still attached stop receiving.
+    ~Multiplexer();
+    Multiplexer(const Multiplexer&) = delete;
+    Multiplexer& operator=(const Multiplexer&) = delete;
+    Multiplexer(Multiplexer&&) = delete;
+    Multiplexer& operator=(Multiplexer&&) = delete;
+
+    [[nodiscard]] asio::io_context& context() noexcept { return io_; }
+    [[nodiscard]] const Config& config() const noexcept { return config_; }
+    [[nodiscard]] const MultiplexerStats& stats() const noexcept { return stats_; }
+
+private:
+    friend class Session;
+
+    struct Binding {
+        std::shared_ptr<Port> rtp;
+        std::shared_ptr<Port> rtcp;  ///< same as rtp with rtcp-mux
+        LocalPorts local;
+    };
+
+    // Session-facing API (Session is the only user).
+    Result<Binding> open(Session& session, bool rtcp_mux);
+    Result<Binding> share(Session& session, const Binding& with);
+    void close(Session& session, Binding& binding);
+    Result<void> send(Port& port, std::span<const std::uint8_t> datagram,
+                      const asio::ip::udp::endpoint& to);
+
+    Result<std::shared_ptr<Port>> bind(std::uint16_t port, bool rtcp_only);
+    void start_receive(const std::shared_ptr<Port>& port);
+    void on_receive(const std::shared_ptr<Port>& port, std::size_t size);
+    void dispatch(Port& port, std::size_t size);
+    void detach(const std::shared_ptr<Port>& port, Session& session);
+
+    asio::io_context& io_;
+    Config config_;
+    MultiplexerStats stats_;
+    std::uint16_t next_port_;
+    std::vector<std::shared_ptr<Port>> ports_;
+};
+
+}  // namespace voip::rtp

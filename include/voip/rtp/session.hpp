@@ -1,0 +1,221 @@
+#pragma once
+/// @file
+/// rtp::Session: the media of one call leg. It owns its local ports (through a Multiplexer),
+/// numbers and stamps what it sends (RFC 3550 §5.1), protects/unprotects with an optional
+/// rtp::Transform (SRTP), keeps reception statistics, exchanges RTCP reports (RFC 3550 §6)
+/// and says goodbye (RTCP BYE) when stopped. Subclasses override on_packet().
+///
+/// @code
+///   class Probe : public voip::rtp::Session {
+///       using Session::Session;
+///       void on_packet(const voip::rtp::PacketView& p) override { ... }
+///   };
+///   Probe s{mux};
+///   auto ports = s.open().value();            // put ports.rtp into SDP
+///   s.set_remote(far_rtp);                    // from the answer
+///   s.set_transform(std::move(srtp));         // optional: voip::srtp::Transform
+///   s.start();                                // RTCP every ~5 s
+///   s.send_packet(payload, 0, false, 160);
+/// @endcode
+///
+/// Threading: everything on the multiplexer's io_context. The Multiplexer must outlive it.
+
+#include <voip/result.hpp>
+#include <voip/rtp/media_error.hpp>
+#include <voip/rtp/multiplexer.hpp>
+#include <voip/rtp/packet.hpp>
+#include <voip/rtp/reception_stats.hpp>
+#include <voip/rtp/rtcp.hpp>
+#include <voip/rtp/session_stats.hpp>
+#include <voip/rtp/transform.hpp>
+
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace voip::rtp {
+
+class Session;
+
+/// The signalling side of a call leg (the SIP dialog): a session hangs up through it.
+class SessionOwner {
+public:
+    using Done = std::function<void(std::error_code)>;
+    virtual ~SessionOwner() = default;
+    /// Ends the call of @p session (SIP BYE) and calls @p done once, with the outcome.
+    virtual void hang_up(Session& session, Done done) = 0;
+
+protected:
+    SessionOwner() = default;
+    SessionOwner(const SessionOwner&) = default;
+    SessionOwner& operator=(const SessionOwner&) = default;
+    SessionOwner(SessionOwner&&) = default;
+    SessionOwner& operator=(SessionOwner&&) = default;
+};
+
+struct SessionConfig {
+    /// RTP clock rate of the payload format (timestamps, jitter).
+    std::uint32_t clock_rate = 8000;
+    /// RFC 5761: RTP and RTCP on one port.
+    bool rtcp_mux = false;
+    /// RFC 3550 §6.2: the minimum report interval, 5 s; each interval is randomised to
+    /// [0.5, 1.5] times this (§6.3.1) and the first one halved. Tests make it short.
+    std::chrono::milliseconds rtcp_interval{5000};
+    /// RFC 3550 §6.5.1 CNAME; empty = a random one.
+    std::string cname;
+};
+
+class Session {
+public:
+    explicit Session(Multiplexer& mux, SessionConfig config = {});
+    /// Stops (RTCP BYE if running) and releases the ports.
+    virtual ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+    Session(Session&&) = delete;
+    Session& operator=(Session&&) = delete;
+
+    /// Takes a fresh even RTP port (and RTCP port + 1, unless rtcp-mux) and starts receiving.
+    Result<LocalPorts> open();
+    /// Listens on the ports of @p other (already open) too; datagrams are told apart by
+    /// remote address, then SSRC.
+    Result<LocalPorts> open_shared(const Session& other);
+    [[nodiscard]] const LocalPorts& local_ports() const noexcept { return binding_.local; }
+    [[nodiscard]] bool is_open() const noexcept { return binding_.rtp != nullptr; }
+
+    /// The far end's addresses (from SDP). RTCP defaults to RTP port + 1, or the RTP port
+    /// with rtcp-mux. Symmetric RTP (RFC 4961) later latches to where packets really come from.
+    void set_remote(const asio::ip::udp::endpoint& rtp,
+                    std::optional<asio::ip::udp::endpoint> rtcp = std::nullopt);
+    /// The SSRC the far end announced (a=ssrc), to tell sessions on a shared port apart.
+    void set_remote_ssrc(std::uint32_t ssrc) noexcept { expected_remote_ssrc_ = ssrc; }
+    /// SRTP (voip::srtp::Transform) or nullptr for plain RTP.
+    void set_transform(std::unique_ptr<Transform> transform) noexcept {
+        transform_ = std::move(transform);
+    }
+    /// The dialog that hang_up() delegates to; must outlive the session or be reset.
+    void set_owner(SessionOwner* owner) noexcept { owner_ = owner; }
+
+    /// Starts periodic RTCP reports.
+    void start();
+    /// Sends RTCP BYE (RFC 3550 §6.6) if started, cancels the report timer and releases the
+    /// ports. No callback happens after it returns. Idempotent.
+    void stop(std::string_view reason = {});
+
+    /// Sends one RTP packet: header with the next sequence number, the current timestamp and
+    /// our SSRC, protected if a transform is set. The timestamp then advances by
+    /// @p timestamp_advance (e.g. 160 for 20 ms at 8 kHz).
+    Result<void> send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,
+                             bool marker, std::uint32_t timestamp_advance);
+    /// Sends a raw datagram (a STUN request) from the RTP port.
+    Result<void> send_raw(std::span<const std::uint8_t> datagram,
+                          const asio::ip::udp::endpoint& to);
+
+    /// A snapshot of what has been measured.
+    [[nodiscard]] SessionStats stats() const;
+    [[nodiscard]] std::uint32_t ssrc() const noexcept { return ssrc_; }
+    [[nodiscard]] std::uint16_t next_sequence() const noexcept { return sequence_; }
+    [[nodiscard]] std::uint32_t next_timestamp() const noexcept { return timestamp_; }
+    [[nodiscard]] const SessionConfig& config() const noexcept { return config_; }
+    [[nodiscard]] asio::io_context& context() noexcept { return mux_.context(); }
+
+    /// Ends the call: stops the media (RTCP BYE) and asks the SessionOwner to end the dialog
+    /// (SIP BYE). Completion signature void(std::error_code): MediaErrc::no_signalling without
+    /// an owner, else the owner's result. Works with callbacks, use_awaitable, use_future.
+    template <class CompletionToken>
+    auto hang_up(CompletionToken&& token) {
+        return asio::async_initiate<CompletionToken, void(std::error_code)>(
+            [this](auto handler) {
+                auto executor = asio::get_associated_executor(handler, context().get_executor());
+                auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+                start_hang_up([shared, executor](std::error_code ec) {
+                    asio::post(executor, [shared, ec] { std::move (*shared)(ec); });
+                });
+            },
+            token);
+    }
+
+protected:
+    /// A valid RTP packet from the far end (already unprotected). The view borrows the
+    /// receive buffer: copy what you keep.
+    virtual void on_packet(const PacketView& packet);
+    /// A valid RTCP compound packet, after the session took its reports.
+    virtual void on_rtcp(const RtcpCompound& compound);
+    /// The far end sent RTCP BYE.
+    virtual void on_bye();
+    /// A STUN message arrived on the RTP port (RFC 7983).
+    virtual void on_stun(std::span<const std::uint8_t> message,
+                         const asio::ip::udp::endpoint& from);
+
+private:
+    friend class Multiplexer;
+
+    // Called by the Multiplexer; buffer is its receive buffer, writable for in-place SRTP.
+    void receive(PacketKind kind, std::span<std::uint8_t> buffer, std::size_t size,
+                 const asio::ip::udp::endpoint& from);
+    // How well this session matches a datagram on a shared port (higher is better, 0 none).
+    [[nodiscard]] int match(const asio::ip::udp::endpoint& from, PacketKind kind,
+                            std::uint32_t ssrc) const noexcept;
+
+    void receive_rtp(std::span<std::uint8_t> buffer, std::size_t size,
+                     const asio::ip::udp::endpoint& from);
+    void receive_rtcp(std::span<std::uint8_t> buffer, std::size_t size,
+                      const asio::ip::udp::endpoint& from);
+    void take_report_block(const ReportBlock& block);
+    void schedule_rtcp(bool first);
+    Result<void> send_rtcp(bool bye, std::string_view reason);
+    void start_hang_up(SessionOwner::Done done);
+    void count_unprotect_failure() noexcept;
+
+    Multiplexer& mux_;
+    SessionConfig config_;
+    Multiplexer::Binding binding_;
+    std::unique_ptr<Transform> transform_;
+    SessionOwner* owner_ = nullptr;
+
+    // Sending (RFC 3550 §5.1: random initial values).
+    std::uint32_t ssrc_;
+    std::uint16_t sequence_;
+    std::uint32_t timestamp_;
+    std::uint64_t packets_sent_ = 0;
+    std::uint64_t octets_sent_ = 0;
+    std::uint64_t packets_sent_at_last_report_ = 0;
+    std::chrono::steady_clock::time_point last_send_time_{};
+    std::uint32_t last_send_timestamp_ = 0;
+
+    // Remote.
+    std::optional<asio::ip::udp::endpoint> remote_rtp_;
+    std::optional<asio::ip::udp::endpoint> remote_rtcp_;
+    std::optional<asio::ip::udp::endpoint> source_rtp_;   // latched (RFC 4961)
+    std::optional<asio::ip::udp::endpoint> source_rtcp_;  // latched
+    std::optional<std::uint32_t> expected_remote_ssrc_;
+    std::optional<std::uint32_t> remote_ssrc_;
+    ReceptionStats reception_;
+    std::uint64_t late_ = 0;  // counted, but not above the highest sequence so far
+    std::uint8_t last_fraction_lost_ = 0;
+    std::uint64_t octets_received_ = 0;
+    std::uint32_t last_sr_ = 0;  // LSR: middle 32 bits of the far end's last SR
+    std::chrono::steady_clock::time_point last_sr_arrival_{};
+
+    // Counters for SessionStats.
+    SessionStats counters_;
+
+    bool running_ = false;
+    asio::steady_timer rtcp_timer_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // guards queued timer handlers
+    std::array<std::uint8_t, 2048> send_buffer_{};
+};
+
+}  // namespace voip::rtp

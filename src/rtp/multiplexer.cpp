@@ -1,0 +1,198 @@
+#include <voip/log.hpp>
+#include <voip/rtp/media_error.hpp>
+#include <voip/rtp/multiplexer.hpp>
+#include <voip/rtp/session.hpp>
+
+#include <asio/socket_base.hpp>
+
+#include <algorithm>
+
+namespace voip::rtp {
+
+struct Multiplexer::Port {
+    Port(asio::io_context& io, std::size_t buffer_size, bool rtcp)
+        : socket(io), buffer(buffer_size), rtcp_only(rtcp) {}
+
+    asio::ip::udp::socket socket;
+    std::vector<std::uint8_t> buffer;  // reused for every datagram (no per-packet allocation)
+    asio::ip::udp::endpoint sender;
+    bool rtcp_only;
+    Multiplexer* owner = nullptr;  // null once closed: queued handlers then do nothing
+    std::vector<Session*> sessions;
+};
+
+Multiplexer::Multiplexer(asio::io_context& io, Config config)
+    : io_(io),
+      config_(config),
+      next_port_(static_cast<std::uint16_t>(config.first_port + (config.first_port & 1U))) {}
+
+Multiplexer::~Multiplexer() {
+    for (auto& port : ports_) {
+        port->owner = nullptr;
+        std::error_code ignored;
+        port->socket.close(ignored);
+    }
+}
+
+Result<std::shared_ptr<Multiplexer::Port>> Multiplexer::bind(std::uint16_t number, bool rtcp_only) {
+    auto port = std::make_shared<Port>(io_, config_.max_datagram, rtcp_only);
+    std::error_code ec;
+    const asio::ip::udp::endpoint local(config_.address, number);
+    port->socket.open(local.protocol(), ec);
+    if (ec) return ec;
+    port->socket.bind(local, ec);
+    if (ec) return ec;
+    // Sends never block: a full socket buffer drops the datagram, as the network would.
+    port->socket.non_blocking(true, ec);
+    if (ec) return ec;
+    port->owner = this;
+    return port;
+}
+
+Result<Multiplexer::Binding> Multiplexer::open(Session& session, bool rtcp_mux) {
+    const std::uint32_t first = config_.first_port + (config_.first_port & 1U);
+    const std::uint32_t last = config_.last_port;
+    if (first + (rtcp_mux ? 0U : 1U) > last || first > 65534) return MediaErrc::bad_port_range;
+    const std::uint32_t count = (last - (rtcp_mux ? 0U : 1U) - first) / 2 + 1;
+
+    // Walk the even ports from where the last allocation stopped, so a port just released is
+    // not reused at once (late packets of the old call would land in the new one).
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::uint32_t candidate = next_port_;
+        if (candidate < first || candidate + (rtcp_mux ? 0U : 1U) > last) candidate = first;
+        next_port_ = static_cast<std::uint16_t>(candidate + 2 > last ? first : candidate + 2);
+
+        auto rtp = bind(static_cast<std::uint16_t>(candidate), false);
+        if (!rtp) continue;
+        Binding binding;
+        binding.rtp = *rtp;
+        if (rtcp_mux) {
+            binding.rtcp = binding.rtp;
+        } else {
+            auto rtcp = bind(static_cast<std::uint16_t>(candidate + 1), true);
+            if (!rtcp) {
+                std::error_code ignored;
+                binding.rtp->socket.close(ignored);
+                continue;
+            }
+            binding.rtcp = *rtcp;
+        }
+        binding.local.rtp = binding.rtp->socket.local_endpoint();
+        binding.local.rtcp = binding.rtcp->socket.local_endpoint();
+        for (const auto& port : {binding.rtp, binding.rtcp}) {
+            if (port->sessions.empty()) {
+                ports_.push_back(port);
+                stats_.open_sockets = ports_.size();
+                start_receive(port);
+            }
+            port->sessions.push_back(&session);
+        }
+        log::debug("rtp", "opened RTP port {} ({})", candidate, rtcp_mux ? "rtcp-mux" : "+RTCP");
+        return binding;
+    }
+    return MediaErrc::no_free_port;
+}
+
+Result<Multiplexer::Binding> Multiplexer::share(Session& session, const Binding& with) {
+    if (!with.rtp || with.rtp->owner != this) return MediaErrc::not_open;
+    with.rtp->sessions.push_back(&session);
+    if (with.rtcp != with.rtp) with.rtcp->sessions.push_back(&session);
+    return with;
+}
+
+void Multiplexer::detach(const std::shared_ptr<Port>& port, Session& session) {
+    auto& list = port->sessions;
+    list.erase(std::remove(list.begin(), list.end(), &session), list.end());
+    if (!list.empty() || port->owner == nullptr) return;
+    // Last user gone: close the socket; the pending receive completes with
+    // operation_aborted and, seeing owner == nullptr, touches nothing.
+    port->owner = nullptr;
+    std::error_code ignored;
+    port->socket.close(ignored);
+    ports_.erase(std::remove(ports_.begin(), ports_.end(), port), ports_.end());
+    stats_.open_sockets = ports_.size();
+}
+
+void Multiplexer::close(Session& session, Binding& binding) {
+    if (binding.rtp) detach(binding.rtp, session);
+    if (binding.rtcp && binding.rtcp != binding.rtp) detach(binding.rtcp, session);
+    binding = Binding{};
+}
+
+Result<void> Multiplexer::send(Port& port, std::span<const std::uint8_t> datagram,
+                               const asio::ip::udp::endpoint& to) {
+    if (port.owner == nullptr) return MediaErrc::not_open;
+    std::error_code ec;
+    port.socket.send_to(asio::buffer(datagram.data(), datagram.size()), to, 0, ec);
+    if (ec) {
+        ++stats_.send_errors;
+        return MediaErrc::send_failed;
+    }
+    return {};
+}
+
+void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
+    // Wait for readability, then read what is queued with non-blocking receives: one
+    // completion handler per batch instead of per datagram.
+    port->socket.async_wait(asio::socket_base::wait_read, [port](std::error_code ec) {
+        if (ec || port->owner == nullptr) return;
+        port->owner->on_receive(port, 0);
+    });
+}
+
+void Multiplexer::on_receive(const std::shared_ptr<Port>& port, std::size_t /*unused*/) {
+    for (std::size_t i = 0; i < config_.receive_batch; ++i) {
+        std::error_code ec;
+        const std::size_t n =
+            port->socket.receive_from(asio::buffer(port->buffer), port->sender, 0, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+        if (ec) {
+            // ICMP port unreachable surfaces as connection_refused on some systems: not fatal.
+            ++stats_.receive_errors;
+            continue;
+        }
+        ++stats_.datagrams_received;
+        dispatch(*port, n);
+        if (port->owner == nullptr) return;  // the session closed the port from its callback
+    }
+    start_receive(port);
+}
+
+void Multiplexer::dispatch(Port& port, std::size_t size) {
+    const std::span<std::uint8_t> buffer(port.buffer);
+    const auto datagram = buffer.first(size);
+    // RFC 7983 §7 by first byte; RFC 5761 §4 splits RTP from RTCP on an rtcp-mux port. On a
+    // port of its own, RTCP is all there is.
+    PacketKind kind = classify(datagram);
+    if (port.rtcp_only && kind == PacketKind::rtp) kind = PacketKind::rtcp;
+    if (kind != PacketKind::rtp && kind != PacketKind::rtcp && kind != PacketKind::stun) {
+        ++stats_.not_media;
+        return;
+    }
+    Session* target = nullptr;
+    if (port.sessions.size() == 1) {
+        target = port.sessions.front();
+    } else {
+        // Shared port: by remote address first, then SSRC (RTP: bytes 8-11; RTCP: the
+        // sender SSRC, bytes 4-7).
+        std::uint32_t ssrc = 0;
+        if (kind == PacketKind::rtp && size >= 12) ssrc = detail::load_u32(&datagram[8]);
+        if (kind == PacketKind::rtcp && size >= 8) ssrc = detail::load_u32(&datagram[4]);
+        int best = 0;
+        for (Session* s : port.sessions) {
+            const int score = s->match(port.sender, kind, ssrc);
+            if (score > best) {
+                best = score;
+                target = s;
+            }
+        }
+    }
+    if (target == nullptr) {
+        ++stats_.unmatched;
+        return;
+    }
+    // The session may stop (and detach) from inside its callback; we touch nothing after.
+    target->receive(kind, buffer, size, port.sender);
+}
+
+}  // namespace voip::rtp
