@@ -1,0 +1,142 @@
+#pragma once
+/// @file
+/// The transaction layer (RFC 3261 §17): the table of client and server transactions of one
+/// user agent, bound to one executor (no locks: see DESIGN.md, Threading).
+///
+/// Below it a MessageChannel sends; the transport calls receive() with each parsed message.
+/// Above it the TU (UserAgent, dialogs) sends requests and gets new requests through
+/// on_request().
+///
+/// @code
+///   sip::TransactionLayer layer{io.get_executor(), channel};
+///   layer.on_request([](const sip::IncomingRequest& in) {
+///       if (in.transaction) in.transaction->respond(200);
+///   });
+///   auto [ec, response] = co_await layer.async_send_request(
+///       std::move(options), to, asio::as_tuple(asio::use_awaitable));
+/// @endcode
+
+#include <voip/result.hpp>
+#include <voip/sip/client_transaction.hpp>
+#include <voip/sip/message.hpp>
+#include <voip/sip/message_channel.hpp>
+#include <voip/sip/parser.hpp>
+#include <voip/sip/server_transaction.hpp>
+#include <voip/sip/timer_config.hpp>
+#include <voip/sip/timer_service.hpp>
+#include <voip/sip/transaction_error.hpp>
+#include <voip/sip/transport_address.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/async_result.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace voip::sip {
+
+/// A request handed to the TU.
+struct IncomingRequest {
+    const Request& request;
+    TransportAddress source;
+    /// The new server transaction to respond through; null for an ACK that matched no
+    /// transaction (the ACK for a 2xx whose transaction is gone: for the dialog, §13.3.1.4).
+    std::shared_ptr<ServerTransaction> transaction;
+    /// RFC 3261 §8.2.2.2: set when this request has no To tag and its From tag, Call-ID and
+    /// CSeq equal those of another live server transaction that it does not match (a request
+    /// that reached us twice by different paths). The TU SHOULD answer 482 Loop Detected.
+    std::shared_ptr<ServerTransaction> merged_with;
+};
+
+class TransactionLayer {
+public:
+    using RequestHandler = std::function<void(const IncomingRequest&)>;
+    using ResponseHandler = std::function<void(const Response&, const TransportAddress& from)>;
+
+    /// @p channel and @p timers must outlive the layer.
+    TransactionLayer(asio::any_io_executor executor, MessageChannel& channel, TimerService& timers,
+                     TimerConfig config = {});
+    /// Same, with timers from an AsioTimerService on @p executor.
+    TransactionLayer(asio::any_io_executor executor, MessageChannel& channel,
+                     TimerConfig config = {});
+    /// Pending waiters complete with TransactionError::terminated; no callback runs after.
+    ~TransactionLayer();
+    TransactionLayer(const TransactionLayer&) = delete;
+    TransactionLayer& operator=(const TransactionLayer&) = delete;
+
+    /// New requests (and ACKs matching nothing) go here. Without a handler, new requests get a
+    /// 503 Service Unavailable.
+    void on_request(RequestHandler handler) { on_request_ = std::move(handler); }
+    /// Responses matching no client transaction (e.g. a 2xx retransmission after Timer M):
+    /// for the dialog layer. Default: dropped (RFC 3261 §18.1.2 for a UAC).
+    void on_stray_response(ResponseHandler handler) { on_stray_response_ = std::move(handler); }
+
+    /// Start a client transaction for @p request (not ACK) to @p to. If the request has no Via,
+    /// the layer prepends `Via: SIP/2.0/<T> <channel.sent_by(to)>;branch=<new>;rport`; an
+    /// existing top Via must carry a branch with the magic cookie (e.g. a CANCEL reusing its
+    /// INVITE's). Errors: TransactionError::unmatchable_message (no CSeq, or a top Via without
+    /// an RFC 3261 branch, or an ACK).
+    Result<std::shared_ptr<ClientTransaction>> send_request(Request request,
+                                                            const TransportAddress& to);
+
+    /// send_request() then async_final_response(): completes with `(error_code, Response)`.
+    template <class CompletionToken>
+    auto async_send_request(Request request, const TransportAddress& to, CompletionToken&& token) {
+        return asio::async_initiate<CompletionToken, ClientTransaction::Signature>(
+            [this](auto handler, Request req, TransportAddress dest) {
+                using H = std::decay_t<decltype(handler)>;
+                auto handler_box = std::make_unique<detail::FinalResponseHandlerImpl<H>>(
+                    std::move(handler), executor_);
+                initiate_send(std::move(req), dest, std::move(handler_box));
+            },
+            token, std::move(request), to);
+    }
+
+    /// The transport hands each received message here. Errors: unmatchable_message (no usable
+    /// Via/CSeq; the caller may answer 400 statelessly); the message was not used.
+    Result<void> receive(const Request& request, const TransportAddress& from);
+    Result<void> receive(const Response& response, const TransportAddress& from);
+    Result<void> receive(const AnyMessage& message, const TransportAddress& from);
+
+    /// RFC 3261 §9.2: the INVITE server transaction a CANCEL refers to (same matching as
+    /// §17.2.3 except the method), or null.
+    [[nodiscard]] std::shared_ptr<ServerTransaction> find_invite_for_cancel(
+        const Request& cancel) const;
+    /// The live client transaction with this branch and CSeq method, or null.
+    [[nodiscard]] std::shared_ptr<ClientTransaction> find_client(std::string_view branch,
+                                                                 std::string_view method) const;
+
+    [[nodiscard]] std::size_t client_count() const noexcept { return clients_.size(); }
+    [[nodiscard]] std::size_t server_count() const noexcept { return servers_.size(); }
+    [[nodiscard]] const TimerConfig& config() const noexcept { return config_; }
+    [[nodiscard]] const asio::any_io_executor& executor() const noexcept { return executor_; }
+    [[nodiscard]] MessageChannel& channel() const noexcept { return channel_; }
+    [[nodiscard]] TimerService& timers() const noexcept { return *timers_; }
+
+private:
+    friend class ClientTransaction;
+    friend class ServerTransaction;
+
+    void initiate_send(Request request, const TransportAddress& to,
+                       std::unique_ptr<detail::FinalResponseHandler> handler);
+    void remove(const ClientTransaction& tx);
+    void remove(const ServerTransaction& tx);
+
+    asio::any_io_executor executor_;
+    MessageChannel& channel_;
+    std::unique_ptr<TimerService> owned_timers_;
+    TimerService* timers_;
+    TimerConfig config_;
+    RequestHandler on_request_;
+    ResponseHandler on_stray_response_;
+    std::unordered_map<std::string, std::shared_ptr<ClientTransaction>> clients_;
+    std::unordered_map<std::string, std::shared_ptr<ServerTransaction>> servers_;
+    // §8.2.2.2: From tag + Call-ID + CSeq → the live server transaction's key.
+    std::unordered_map<std::string, std::string> merge_index_;
+};
+
+}  // namespace voip::sip
