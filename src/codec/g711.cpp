@@ -4,6 +4,7 @@
 
 #include <new>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "codec/plc.hpp"
@@ -50,8 +51,8 @@ private:
 
 class G711Decoder final : public Decoder {
 public:
-    G711Decoder(const Format& format, int mode)
-        : format_(format), state_(make_state(mode)), pcm_(max_g711_payload) {}
+    G711Decoder(Format format, int mode)
+        : format_(std::move(format)), state_(make_state(mode)), pcm_(max_g711_payload) {}
 
     [[nodiscard]] const Format& format() const noexcept override { return format_; }
     [[nodiscard]] std::size_t max_samples_per_payload() const noexcept override {

@@ -4,6 +4,7 @@
 
 #include <new>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "codec/plc.hpp"
@@ -52,8 +53,8 @@ private:
 
 class G722Decoder final : public Decoder {
 public:
-    explicit G722Decoder(const Format& format)
-        : format_(format),
+    explicit G722Decoder(Format format)
+        : format_(std::move(format)),
           state_(g722_decode_init(nullptr, bit_rate, 0)),
           pcm_(max_g722_payload * samples_per_byte) {
         if (!state_) throw std::bad_alloc();
