@@ -142,14 +142,23 @@ Result<Media> offer_media(const LocalMedia& local, const Media* previous) {
     Media m;
     m.media = "audio";
     m.port = local.port;
-    m.protocol = local.crypto_policy == CryptoPolicy::off ? "RTP/AVP" : "RTP/SAVP";
+    bool with_crypto = local.crypto_policy != CryptoPolicy::off;
+    m.protocol = with_crypto ? "RTP/SAVP" : "RTP/AVP";
+    if (previous != nullptr && previous->port != 0) {
+        // A re-offer keeps the stream's transport, and SDES if it had it (also best-effort SDES
+        // inside RTP/AVP): switching RTP/AVP <-> RTP/SAVP mid-call is not something peers
+        // follow reliably.
+        m.protocol = previous->protocol;
+        with_crypto = previous->is_secure_rtp() || previous->has_attribute("crypto");
+    }
+    if (with_crypto && local.crypto.empty()) return Errc::invalid_local_media;
     auto formats = assign_payload_types(local.codecs, previous);
     if (!formats) return formats.error();
     for (const auto& f : *formats)
         add_rtpmap(m, f);
     if (local.ptime) m.add_attribute("ptime", std::to_string(*local.ptime));
     if (local.rtcp_mux) m.add_attribute("rtcp-mux");
-    if (local.crypto_policy != CryptoPolicy::off) {
+    if (with_crypto) {
         for (const auto& c : local.crypto)
             m.add_attribute("crypto", c.to_string());
     }
@@ -216,9 +225,6 @@ Result<SessionDescription> create_offer(const LocalMedia& local, const SessionOp
 Result<SessionDescription> create_reoffer(const SessionDescription& previous,
                                           const LocalMedia& local) {
     if (auto r = check_local(local); !r) return r.error();
-    if (local.crypto_policy != CryptoPolicy::off && local.crypto.empty()) {
-        return Errc::invalid_local_media;
-    }
     // RFC 3264 §8: same o= username and session id, version one higher.
     SessionOptions session{previous.origin.username, previous.origin.session_id,
                            previous.origin.session_version + 1, previous.session_name};

@@ -500,6 +500,26 @@ TEST(Reoffer, KeepsPayloadTypesAndSectionsOfThePreviousExchange) {
     EXPECT_EQ(reoffer->origin.session_version, 2U);
 }
 
+TEST(Reoffer, KeepsTheTransportOfTheStream) {
+    // Plain call, SRTP now preferred: the re-offer stays RTP/AVP without crypto.
+    auto plain = create_offer(bob(), session());
+    ASSERT_TRUE(plain);
+    auto again = create_reoffer(*plain, secure_bob(CryptoPolicy::preferred));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->media[0].protocol, "RTP/AVP");
+    EXPECT_TRUE(again->media[0].cryptos().empty());
+    // SRTP call: stays RTP/SAVP with our crypto, and needs keys.
+    auto secure = create_offer(secure_bob(CryptoPolicy::required), session());
+    ASSERT_TRUE(secure);
+    auto hold = secure_bob(CryptoPolicy::required);
+    hold.direction = Direction::sendonly;
+    auto secure_again = create_reoffer(*secure, hold);
+    ASSERT_TRUE(secure_again);
+    EXPECT_EQ(secure_again->media[0].protocol, "RTP/SAVP");
+    EXPECT_EQ(secure_again->media[0].cryptos().size(), 1U);
+    EXPECT_EQ(create_reoffer(*secure, bob()).error(), Errc::invalid_local_media);
+}
+
 // --- Reading the answer ---------------------------------------------------------------------
 
 TEST(ApplyAnswer, FullExchangeAgreesOnBothSides) {
