@@ -4,6 +4,7 @@
 #include "sip/chars.hpp"
 #include "sip/name_addr_parts.hpp"
 #include "sip/uri_parts.hpp"
+#include "sip/via_scan.hpp"
 
 namespace voip::sip {
 
@@ -21,11 +22,12 @@ std::optional<std::uint32_t> parse_uint32(std::string_view digits) noexcept {
     return static_cast<std::uint32_t>(value);
 }
 
-Result<Via> Via::parse(std::string_view text) {
-    const auto bad = ParseError::bad_via;
-    std::string_view s = detail::trim(text);
-    Via via;
-    std::size_t i = 0;
+namespace detail {
+
+std::error_code parse_via_prefix(std::string_view s, Via& via, std::size_t& end) noexcept {
+    const auto bad = [] { return make_error_code(ParseError::bad_via); };
+    via = Via{};
+    std::size_t i = skip_ws(s, 0);
     auto take_token = [&s, &i]() {
         std::size_t begin = i;
         while (i < s.size() && is_token(s[i]))
@@ -34,44 +36,54 @@ Result<Via> Via::parse(std::string_view text) {
     };
     // sent-protocol = protocol-name SLASH protocol-version SLASH transport (SLASH = SWS "/" SWS)
     via.protocol_name = take_token();
-    if (via.protocol_name.empty()) return bad;
+    if (via.protocol_name.empty()) return bad();
     i = skip_ws(s, i);
-    if (i >= s.size() || s[i] != '/') return bad;
+    if (i >= s.size() || s[i] != '/') return bad();
     i = skip_ws(s, i + 1);
     via.protocol_version = take_token();
-    if (via.protocol_version.empty()) return bad;
+    if (via.protocol_version.empty()) return bad();
     i = skip_ws(s, i);
-    if (i >= s.size() || s[i] != '/') return bad;
+    if (i >= s.size() || s[i] != '/') return bad();
     i = skip_ws(s, i + 1);
     via.transport = take_token();
-    if (via.transport.empty()) return bad;
+    if (via.transport.empty()) return bad();
     // LWS sent-by
-    if (i >= s.size() || !detail::is_ws(s[i])) return bad;
+    if (i >= s.size() || !is_ws(s[i])) return bad();
     i = skip_ws(s, i);
     std::size_t host_begin = i;
     if (i < s.size() && s[i] == '[') {
         std::size_t close = s.find(']', i);
-        if (close == std::string_view::npos) return bad;
+        if (close == std::string_view::npos) return bad();
         i = close + 1;
     } else {
-        while (i < s.size() && detail::is(s[i], detail::host))
+        while (i < s.size() && is(s[i], host))
             ++i;
     }
     via.host = s.substr(host_begin, i - host_begin);
-    if (!detail::valid_host(via.host)) return bad;
+    if (!valid_host(via.host)) return bad();
     i = skip_ws(s, i);
     if (i < s.size() && s[i] == ':') {
         i = skip_ws(s, i + 1);
         std::size_t port_begin = i;
-        while (i < s.size() && detail::is_digit(s[i]))
+        while (i < s.size() && is_digit(s[i]))
             ++i;
         std::uint16_t port = 0;
-        if (!detail::parse_port(s.substr(port_begin, i - port_begin), port)) return bad;
+        if (!parse_port(s.substr(port_begin, i - port_begin), port)) return bad();
         via.port = port;
     }
-    std::string_view rest = s.substr(i);
-    if (!detail::valid_header_params(rest)) return bad;
-    via.params = ParamList(detail::trim(rest));
+    end = scan_header_params(s, i);
+    if (end == std::string_view::npos) return bad();
+    via.params = ParamList(trim(s.substr(i, end - i)));
+    return {};
+}
+
+}  // namespace detail
+
+Result<Via> Via::parse(std::string_view text) {
+    Via via;
+    std::size_t end = 0;
+    if (auto ec = detail::parse_via_prefix(text, via, end)) return ec;
+    if (end != text.size()) return ParseError::bad_via;
     return via;
 }
 

@@ -87,6 +87,28 @@ constexpr std::array<HeaderId, 26> make_compact_table() {
 }
 constexpr auto compact_table = make_compact_table();
 
+constexpr char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+constexpr std::size_t name_hash(std::string_view name) noexcept {
+    auto first = static_cast<unsigned char>(lower(name.front()));
+    auto last = static_cast<unsigned char>(lower(name.back()));
+    return (name.size() * 31U + first * 7U + last) % 256U;
+}
+
+constexpr std::array<HeaderId, 256> make_name_slots() {
+    std::array<HeaderId, 256> slots{};
+    for (std::size_t i = 1; i < header_table.size(); ++i) {
+        std::size_t slot = name_hash(header_table[i].name);
+        while (slots[slot] != HeaderId::other)
+            slot = (slot + 1) % slots.size();
+        slots[slot] = static_cast<HeaderId>(i);
+    }
+    return slots;
+}
+constexpr auto name_slots = make_name_slots();
+
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
@@ -103,16 +125,15 @@ HeaderId header_id(std::string_view name) noexcept {
         if (c >= 'a' && c <= 'z') return compact_table[static_cast<std::size_t>(c - 'a')];
         return HeaderId::other;
     }
-    // Candidates share the first letter; the table is small, so compare lengths first.
-    char first = detail::to_lower(name.empty() ? '\0' : name[0]);
-    for (std::size_t i = 1; i < header_table.size(); ++i) {
-        std::string_view candidate = header_table[i].name;
-        if (candidate.size() == name.size() && detail::to_lower(candidate[0]) == first &&
-            iequals(candidate, name)) {
-            return static_cast<HeaderId>(i);
-        }
+    if (name.empty()) return HeaderId::other;
+    // Open addressing over a small hash of length, first and last letter: one or two probes.
+    std::size_t slot = name_hash(name);
+    while (true) {
+        HeaderId id = name_slots[slot];
+        if (id == HeaderId::other) return id;
+        if (iequals(header_table[static_cast<std::size_t>(id)].name, name)) return id;
+        slot = (slot + 1) % name_slots.size();
     }
-    return HeaderId::other;
 }
 
 std::string_view canonical_name(HeaderId id) noexcept {

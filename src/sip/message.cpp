@@ -264,6 +264,7 @@ std::vector<std::string_view> Message::header_values(std::string_view name) cons
 }
 
 void Message::add_header(std::string_view name, std::string_view value) {
+    cache_.valid = false;
     check_header(name, value);
     HeaderId id = header_id(name);
     Field f;
@@ -278,6 +279,7 @@ void Message::add_header(HeaderId id, std::string_view value) {
 }
 
 void Message::prepend_header(HeaderId id, std::string_view value) {
+    cache_.valid = false;
     check_header(canonical_name(id), value);
     Field f;
     f.id = id;
@@ -288,6 +290,7 @@ void Message::prepend_header(HeaderId id, std::string_view value) {
 }
 
 void Message::set_header(std::string_view name, std::string_view value) {
+    cache_.valid = false;
     check_header(name, value);
     HeaderId id = header_id(name);
     auto matches = [&](const Field& f) {
@@ -309,6 +312,7 @@ void Message::set_header(HeaderId id, std::string_view value) {
 }
 
 std::size_t Message::remove_header(std::string_view name) {
+    cache_.valid = false;
     HeaderId id = header_id(name);
     auto before = fields_.size();
     fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
@@ -321,6 +325,7 @@ std::size_t Message::remove_header(std::string_view name) {
 }
 
 std::size_t Message::remove_header(HeaderId id) {
+    cache_.valid = false;
     auto before = fields_.size();
     fields_.erase(
         std::remove_if(fields_.begin(), fields_.end(), [id](const Field& f) { return f.id == id; }),
@@ -329,6 +334,7 @@ std::size_t Message::remove_header(HeaderId id) {
 }
 
 bool Message::remove_first_value(HeaderId id) {
+    cache_.valid = false;
     auto it =
         std::find_if(fields_.begin(), fields_.end(), [id](const Field& f) { return f.id == id; });
     if (it == fields_.end()) return false;
@@ -373,11 +379,13 @@ Result<std::vector<Via>> Message::vias() const {
 }
 
 std::string_view Message::branch() const {
+    if (cache_.valid) return view(cache_.branch);
     auto via = top_via();
     return via ? via->branch() : std::string_view{};
 }
 
 Result<CSeq> Message::cseq() const {
+    if (cache_.valid && cache_.has_cseq) return CSeq{cache_.cseq_number, view(cache_.cseq_method)};
     auto value = header(HeaderId::cseq);
     if (!value) return ParseError::missing_header;
     return CSeq::parse(*value);
@@ -443,6 +451,10 @@ Result<std::vector<NameAddr>> Message::contacts() const {
 }
 
 std::optional<std::string_view> Message::contact_uri() const {
+    if (cache_.valid) {
+        if (!cache_.has_contact_uri) return std::nullopt;
+        return view(cache_.contact_uri);
+    }
     auto value = header(HeaderId::contact);
     if (!value || *value == "*") return std::nullopt;
     CommaList list(*value);

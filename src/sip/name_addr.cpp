@@ -20,31 +20,33 @@ bool is_gen_value_char(char c) noexcept {
 
 }  // namespace
 
-bool valid_header_params(std::string_view s) noexcept {
-    std::size_t i = skip_ws(s, 0);
+std::size_t scan_header_params(std::string_view s, std::size_t i) noexcept {
+    constexpr auto npos = std::string_view::npos;
+    i = skip_ws(s, i);
     while (i < s.size()) {
-        if (s[i] != ';') return false;
+        if (s[i] == ',') return i;
+        if (s[i] != ';') return npos;
         i = skip_ws(s, i + 1);
         std::size_t name_begin = i;
         while (i < s.size() && is_token(s[i]))
             ++i;
-        if (i == name_begin) return false;
+        if (i == name_begin) return npos;
         i = skip_ws(s, i);
         if (i < s.size() && s[i] == '=') {
             i = skip_ws(s, i + 1);
             if (i < s.size() && s[i] == '"') {
                 i = skip_quoted(s, i);
-                if (i == std::string_view::npos) return false;
+                if (i == npos) return npos;
             } else {
                 std::size_t value_begin = i;
                 while (i < s.size() && is_gen_value_char(s[i]))
                     ++i;
-                if (i == value_begin) return false;
+                if (i == value_begin) return npos;
             }
             i = skip_ws(s, i);
         }
     }
-    return true;
+    return s.size();
 }
 
 std::string_view find_param(std::string_view params, std::string_view name) noexcept {
@@ -54,54 +56,62 @@ std::string_view find_param(std::string_view params, std::string_view name) noex
     return {};
 }
 
-std::error_code parse_name_addr_parts(std::string_view text, NameAddrParts& out) noexcept {
-    const auto bad = make_error_code(ParseError::bad_name_addr);
+std::error_code parse_name_addr_prefix(std::string_view s, NameAddrParts& out,
+                                       std::size_t& end) noexcept {
     out = NameAddrParts{};
-    std::string_view s = trim(text);
-    if (s.empty()) return bad;
-    std::size_t i = 0;
-    std::string_view rest;
-    if (s[0] == '"' || s[0] == '<') {
+    std::size_t i = skip_ws(s, 0);
+    if (i >= s.size()) return make_error_code(ParseError::bad_name_addr);
+    if (s[i] == '"' || s[i] == '<') {
         out.angle = true;
-        if (s[0] == '"') {
-            std::size_t end = skip_quoted(s, 0);
-            if (end == std::string_view::npos) return bad;
-            out.display_name = s.substr(0, end);
-            i = skip_ws(s, end);
+        if (s[i] == '"') {
+            std::size_t close = skip_quoted(s, i);
+            if (close == std::string_view::npos) return make_error_code(ParseError::bad_name_addr);
+            out.display_name = s.substr(i, close - i);
+            i = skip_ws(s, close);
         }
     } else {
-        std::size_t j = 0;
+        std::size_t j = i;
         while (j < s.size() && (is_token(s[j]) || is_ws(s[j])))
             ++j;
         if (j < s.size() && s[j] == '<') {
             out.angle = true;
-            out.display_name = trim(s.substr(0, j));
+            out.display_name = trim(s.substr(i, j - i));
             i = j;
         } else if (j == s.size() || s[j] != ':') {
-            return bad;  // e.g. RFC 4475 §3.1.2.15: a ',' in an unquoted display name
+            // e.g. RFC 4475 §3.1.2.15: a ',' in an unquoted display name
+            return make_error_code(ParseError::bad_name_addr);
         }
     }
+    std::size_t rest;
     if (out.angle) {
-        if (i >= s.size() || s[i] != '<') return bad;
+        if (i >= s.size() || s[i] != '<') return make_error_code(ParseError::bad_name_addr);
         std::size_t close = s.find('>', i + 1);
-        if (close == std::string_view::npos) return bad;
+        if (close == std::string_view::npos) return make_error_code(ParseError::bad_name_addr);
         out.uri = s.substr(i + 1, close - i - 1);
-        rest = s.substr(close + 1);
+        rest = close + 1;
     } else {
         // RFC 3261 §20: in the addr-spec form the URI ends at the first ';' (those parameters
-        // are header parameters) and may not contain ',' or '?'.
-        std::size_t k = 0;
-        while (k < s.size() && s[k] != ';' && !is_ws(s[k])) {
-            if (s[k] == ',' || s[k] == '?') return bad;
+        // are header parameters) and may not contain '?' (nor ',', which ends the element).
+        std::size_t k = i;
+        while (k < s.size() && s[k] != ';' && s[k] != ',' && !is_ws(s[k])) {
+            if (s[k] == '?') return make_error_code(ParseError::bad_name_addr);
             ++k;
         }
-        out.uri = s.substr(0, k);
-        rest = s.substr(k);
+        out.uri = s.substr(i, k - i);
+        rest = k;
     }
     UriParts parts;
     if (auto ec = parse_uri_parts(out.uri, parts)) return ec;
-    if (!valid_header_params(rest)) return bad;
-    out.params = trim(rest);
+    end = scan_header_params(s, rest);
+    if (end == std::string_view::npos) return make_error_code(ParseError::bad_name_addr);
+    out.params = trim(s.substr(rest, end - rest));
+    return {};
+}
+
+std::error_code parse_name_addr_parts(std::string_view text, NameAddrParts& out) noexcept {
+    std::size_t end = 0;
+    if (auto ec = parse_name_addr_prefix(text, out, end)) return ec;
+    if (end != text.size()) return make_error_code(ParseError::bad_name_addr);
     return {};
 }
 

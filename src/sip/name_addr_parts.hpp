@@ -2,6 +2,7 @@
 // Allocation-free name-addr / addr-spec scanning, shared by NameAddr::parse and the message
 // parser (which validates From, To, Contact, Route and Record-Route without building values).
 
+#include <cstddef>
 #include <string_view>
 #include <system_error>
 
@@ -18,8 +19,19 @@ struct NameAddrParts {
 /// Errors: ParseError::bad_name_addr (syntax) or ParseError::bad_uri.
 std::error_code parse_name_addr_parts(std::string_view text, NameAddrParts& out) noexcept;
 
-/// Validate `*( SWS ";" SWS token [ SWS "=" SWS ( token / host / quoted-string ) ] ) SWS`.
-bool valid_header_params(std::string_view params) noexcept;
+/// Scan one name-addr or addr-spec at the start of a comma list: stops at the top-level ','
+/// that ends it (end = its index) or at the end of text (end = text.size()).
+std::error_code parse_name_addr_prefix(std::string_view text, NameAddrParts& out,
+                                       std::size_t& end) noexcept;
+
+/// Scan `*( SWS ";" SWS token [ SWS "=" SWS ( token / host / quoted-string ) ] ) SWS` from i;
+/// returns where it stopped (a ',' or the end), or npos when the syntax is wrong.
+std::size_t scan_header_params(std::string_view s, std::size_t i) noexcept;
+
+/// Validate a whole parameter list (scan_header_params reaching the end).
+inline bool valid_header_params(std::string_view params) noexcept {
+    return scan_header_params(params, 0) == params.size();
+}
 
 /// The value of a parameter in validated header params (case-insensitive name), without
 /// building anything; empty when absent.

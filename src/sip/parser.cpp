@@ -9,6 +9,7 @@
 #include "sip/chars.hpp"
 #include "sip/name_addr_parts.hpp"
 #include "sip/uri_parts.hpp"
+#include "sip/via_scan.hpp"
 
 namespace voip::sip {
 namespace detail {
@@ -62,38 +63,24 @@ bool valid_call_id(std::string_view v) noexcept {
     return word(v.substr(0, at)) && word(v.substr(at + 1));
 }
 
-// Split a list header value strictly: an empty element is an error (RFC 3261 §7.3.1 lists are
-// 1#element). Calls f(element) for each; stops at the first error f returns.
+// Walk a comma list (RFC 3261 §7.3.1: 1#element, so empty elements are errors), scanning each
+// element with parse_one(rest, end), which stops at the ',' after its element.
 template <class F>
-std::error_code for_each_element(std::string_view value, ParseError on_empty, F&& f) noexcept {
+std::error_code for_each_element(std::string_view value, ParseError on_empty,
+                                 F&& parse_one) noexcept {
     std::size_t i = 0;
-    std::size_t begin = 0;
-    int angle = 0;
+    bool first = true;
     while (true) {
-        if (i == value.size() || (value[i] == ',' && angle == 0)) {
-            std::string_view element = trim(value.substr(begin, i - begin));
-            if (element.empty()) return err(on_empty);
-            if (auto ec = f(element)) return ec;
-            if (i == value.size()) return {};
-            begin = ++i;
-            continue;
-        }
-        char c = value[i];
-        if (c == '"') {
-            std::size_t end = skip_quoted(value, i);
-            if (end == std::string_view::npos) return err(on_empty);
-            i = end;
-            continue;
-        }
-        if (c == '<') ++angle;
-        if (c == '>' && angle > 0) --angle;
-        ++i;
+        i = skip_ws(value, i);
+        if (i >= value.size() || value[i] == ',') return err(on_empty);
+        std::size_t end = 0;
+        std::string_view rest = value.substr(i);
+        if (auto ec = parse_one(rest, end, first)) return ec;
+        first = false;
+        i += end;
+        if (i >= value.size()) return {};
+        ++i;  // the ','
     }
-}
-
-std::error_code check_name_addr(std::string_view element) noexcept {
-    NameAddrParts parts;
-    return parse_name_addr_parts(element, parts);
 }
 
 constexpr unsigned bit(HeaderId id) noexcept {
@@ -184,25 +171,60 @@ std::error_code MessageParser::validate(HeaderId id, std::string_view value, Mes
         // RFC 4475 §3.3.8/§3.3.9: single-valued headers may not repeat.
         if ((seen & b) != 0) return err(ParseError::duplicate_header);
     }
-    seen |= b;
+    if (id != HeaderId::via) seen |= b;
+    const char* const base = m.buffer_.data();
+    auto span = [base](std::string_view v) {
+        if (v.empty()) return Message::Span{};  // may be a default view, not into the buffer
+        return Message::Span{static_cast<std::uint32_t>(v.data() - base),
+                             static_cast<std::uint32_t>(v.size()), false};
+    };
     switch (id) {
-        case HeaderId::via:
-            return for_each_element(value, ParseError::bad_via,
-                                    [](std::string_view e) { return Via::parse(e).error(); });
+        case HeaderId::via: {
+            bool top = (seen & b) == 0;
+            seen |= b;
+            return for_each_element(
+                value, ParseError::bad_via, [&](std::string_view e, std::size_t& end, bool first) {
+                    Via via;
+                    auto ec = parse_via_prefix(e, via, end);
+                    if (!ec && top && first) {
+                        m.cache_.branch = span(find_param(via.params.text(), "branch"));
+                    }
+                    return ec;
+                });
+        }
         case HeaderId::from:
-        case HeaderId::to:
-            return check_name_addr(value);
+        case HeaderId::to: {
+            NameAddrParts parts;
+            if (auto ec = parse_name_addr_parts(value, parts)) return ec;
+            (id == HeaderId::from ? m.cache_.from_tag : m.cache_.to_tag) =
+                span(find_param(parts.params, "tag"));
+            return {};
+        }
         case HeaderId::contact:
             if (value == "*") return {};
-            return for_each_element(value, ParseError::bad_name_addr, check_name_addr);
+            [[fallthrough]];
         case HeaderId::route:
-        case HeaderId::record_route:
-            return for_each_element(value, ParseError::bad_name_addr, check_name_addr);
+        case HeaderId::record_route: {
+            bool first_contact = id == HeaderId::contact && !m.cache_.has_contact_uri;
+            return for_each_element(value, ParseError::bad_name_addr,
+                                    [&](std::string_view e, std::size_t& end, bool first) {
+                                        NameAddrParts parts;
+                                        auto ec = parse_name_addr_prefix(e, parts, end);
+                                        if (!ec && first && first_contact) {
+                                            m.cache_.contact_uri = span(parts.uri);
+                                            m.cache_.has_contact_uri = true;
+                                        }
+                                        return ec;
+                                    });
+        }
         case HeaderId::call_id:
             return valid_call_id(value) ? std::error_code{} : err(ParseError::bad_call_id);
         case HeaderId::cseq: {
             auto cseq = CSeq::parse(value);
             if (!cseq) return cseq.error();
+            m.cache_.has_cseq = true;
+            m.cache_.cseq_number = cseq->number;
+            m.cache_.cseq_method = span(cseq->method);
             // RFC 3261 §8.1.1.5 / RFC 4475 §3.1.2.17: CSeq method matches the request method.
             if (m.is_request() && cseq->method != m.view(m.method_)) {
                 return err(ParseError::cseq_method_mismatch);
@@ -240,6 +262,7 @@ std::error_code MessageParser::run(Message& m, const ParseLimits& limits) noexce
     if (auto ec = parse_start_line(m, start_line, 0)) return ec;
 
     m.fields_.clear();
+    m.cache_ = Message::Cache{};
     m.fields_.reserve(20);
     unsigned seen = 0;
     std::uint32_t content_length = 0;
@@ -309,6 +332,7 @@ std::error_code MessageParser::run(Message& m, const ParseLimits& limits) noexce
         body_len = content_length;
     }
     m.body_ = {static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(body_len), false};
+    m.cache_.valid = true;
     return {};
 }
 

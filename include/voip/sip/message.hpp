@@ -182,6 +182,21 @@ protected:
     Method method_id_ = Method::other;
     Span body_;
 
+    // What the parser learned while validating, so the hot accessors need no second scan.
+    // Any header edit clears `valid` and the accessors fall back to scanning.
+    struct Cache {
+        bool valid = false;
+        bool has_cseq = false;
+        bool has_contact_uri = false;
+        std::uint32_t cseq_number = 0;
+        Span branch;
+        Span from_tag;
+        Span to_tag;
+        Span cseq_method;
+        Span contact_uri;
+    };
+    Cache cache_;
+
     friend class detail::MessageParser;
 };
 
