@@ -173,7 +173,7 @@ TEST(DigestChallenge, MalformedValuesAreErrors) {
 }
 
 TEST(DigestChallenge, HugeValuesAreRefused) {
-    std::string huge = "Digest realm=\"" + std::string(10000, 'a') + "\", nonce=\"n\"";
+    std::string huge = "Digest realm=\"" + std::string(10000, 'a') + R"(", nonce="n")";
     EXPECT_EQ(challenge_error(huge), DigestError::too_long);
 
     std::string many = R"(Digest realm="r", nonce="n")";
