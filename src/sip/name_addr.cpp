@@ -3,6 +3,7 @@
 #include <voip/sip/headers.hpp>
 #include <voip/sip/name_addr.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sip/chars.hpp"
@@ -11,14 +12,10 @@
 
 namespace voip::sip {
 namespace detail {
-namespace {
-
 bool is_gen_value_char(char c) noexcept {
     // gen-value = token / host / quoted-string; host adds ':' '[' ']' for IPv6.
     return is_token(c) || c == ':' || c == '[' || c == ']';
 }
-
-}  // namespace
 
 std::size_t scan_header_params(std::string_view s, std::size_t i) noexcept {
     constexpr auto npos = std::string_view::npos;
@@ -159,8 +156,13 @@ std::optional<std::uint32_t> NameAddr::expires() const {
 void NameAddr::set_param(std::string_view name, std::optional<std::string_view> value) {
     bool ok = detail::all_token(name);
     if (ok && value) {
-        std::string probe = ";x=" + std::string(*value);
-        ok = detail::valid_header_params(probe);
+        // gen-value = token / host / quoted-string: exactly one of them, nothing after.
+        std::string_view v = *value;
+        if (!v.empty() && v.front() == '"') {
+            ok = detail::skip_quoted(v, 0) == v.size();
+        } else {
+            ok = !v.empty() && std::all_of(v.begin(), v.end(), detail::is_gen_value_char);
+        }
     }
     if (!ok) throw std::invalid_argument("voip::sip::NameAddr::set_param: not a token");
     std::string params;

@@ -15,6 +15,9 @@ struct NameAddrParts {
     bool angle = false;       ///< name-addr form (URI in <>)
 };
 
+/// gen-value characters (token / host, RFC 3261 §25.1), quoted-strings aside.
+bool is_gen_value_char(char c) noexcept;
+
 /// Scan one name-addr or addr-spec with its header parameters.
 /// Errors: ParseError::bad_name_addr (syntax) or ParseError::bad_uri.
 std::error_code parse_name_addr_parts(std::string_view text, NameAddrParts& out) noexcept;

@@ -65,24 +65,37 @@ bool valid_ipv6(std::string_view s) noexcept {
     return colon;
 }
 
-bool valid_hostname(std::string_view s) noexcept {
-    if (s.empty() || s.size() > 255) return false;
-    if (s.back() == '.') s.remove_suffix(1);
-    if (s.empty()) return false;
+// Scan a hostname or IPv4address from s[0] in one pass; returns its length (0 when invalid).
+// hostname = *( domainlabel "." ) toplabel [ "." ], toplabel starts with ALPHA (RFC 3261 §25.1).
+std::size_t scan_host_name(std::string_view s) noexcept {
+    std::size_t i = 0;
     std::size_t label_begin = 0;
-    std::string_view last;
-    for (std::size_t i = 0; i <= s.size(); ++i) {
-        if (i == s.size() || s[i] == '.') {
-            std::string_view label = s.substr(label_begin, i - label_begin);
-            if (label.empty() || label.front() == '-' || label.back() == '-') return false;
-            last = label;
+    std::size_t top_begin = 0;  // first char of the last non-empty label
+    bool numeric = true;
+    while (i < s.size()) {
+        char c = s[i];
+        if (c == '.') {
+            if (i == label_begin || s[i - 1] == '-') return 0;
             label_begin = i + 1;
-        } else if (!is(s[i], alnum) && s[i] != '-') {
-            return false;
+        } else if (is(c, alnum) || c == '-') {
+            if (i == label_begin) {
+                if (c == '-') return 0;
+                top_begin = i;
+            }
+            if (!is_digit(c)) numeric = false;
+        } else {
+            break;
         }
+        ++i;
     }
-    // toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum
-    return is(last.front(), alpha);
+    if (i == 0 || i > 255) return 0;
+    if (numeric) return valid_ipv4(s.substr(0, i)) ? i : 0;
+    if (label_begin != i && s[i - 1] == '-') return 0;
+    return is(s[top_begin], alpha) ? i : 0;
+}
+
+bool valid_hostname(std::string_view s) noexcept {
+    return !s.empty() && scan_host_name(s) == s.size();
 }
 
 bool valid_uri_params(std::string_view s) noexcept {
@@ -157,12 +170,8 @@ std::error_code parse_sip(std::string_view text, std::size_t start, UriParts& ou
         if (close == std::string_view::npos || !valid_ipv6(rest.substr(1, close - 1))) return bad();
         i = close + 1;
     } else {
-        while (i < rest.size() && is(rest[i], host))
-            ++i;
-        std::string_view h = rest.substr(0, i);
-        bool numeric = !h.empty() && std::all_of(h.begin(), h.end(),
-                                                 [](char c) { return is_digit(c) || c == '.'; });
-        if (numeric ? !valid_ipv4(h) : !valid_hostname(h)) return bad();
+        i = scan_host_name(rest);
+        if (i == 0 || (i < rest.size() && is(rest[i], host))) return bad();
     }
     out.host = range(base, i);
     if (i < rest.size() && rest[i] == ':') {
@@ -229,8 +238,7 @@ bool valid_host(std::string_view h) noexcept {
     if (h.empty()) return false;
     if (h.front() == '[')
         return h.size() > 2 && h.back() == ']' && valid_ipv6(h.substr(1, h.size() - 2));
-    bool numeric = std::all_of(h.begin(), h.end(), [](char c) { return is_digit(c) || c == '.'; });
-    return numeric ? valid_ipv4(h) : valid_hostname(h);
+    return valid_hostname(h);
 }
 
 std::error_code parse_uri_parts(std::string_view text, UriParts& out) noexcept {
@@ -516,21 +524,22 @@ bool Uri::equivalent(const Uri& other) const {
     if (lower(unescape(host())) != lower(unescape(other.host()))) return false;
     if (port() != other.port()) return false;
     // Parameters in both must match; user, ttl, method and maddr must be in both or neither.
+    // transport too: the §19.1.4 examples call sip:bob@biloxi.com and
+    // sip:bob@biloxi.com;transport=udp different ("can resolve to different ports").
+    auto must_be_in_both = [](std::string_view name) {
+        return iequals(name, "user") || iequals(name, "ttl") || iequals(name, "method") ||
+               iequals(name, "maddr") || iequals(name, "transport");
+    };
     for (const Param& p : params()) {
         auto o = other.params().find(p.name);
         if (o) {
             if (!iequals_unescaped(p.value, o->value)) return false;
-        } else if (iequals(p.name, "user") || iequals(p.name, "ttl") || iequals(p.name, "method") ||
-                   iequals(p.name, "maddr")) {
+        } else if (must_be_in_both(p.name)) {
             return false;
         }
     }
     for (const Param& p : other.params()) {
-        if (params().contains(p.name)) continue;
-        if (iequals(p.name, "user") || iequals(p.name, "ttl") || iequals(p.name, "method") ||
-            iequals(p.name, "maddr")) {
-            return false;
-        }
+        if (!params().contains(p.name) && must_be_in_both(p.name)) return false;
     }
     // Headers: every header in either URI must be in both, values case-sensitive (unescaped).
     auto split_headers = [](std::string_view h) {
