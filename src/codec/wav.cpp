@@ -6,6 +6,8 @@
 #include <sndfile.h>
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace voip::codec {
 namespace {
@@ -15,8 +17,9 @@ struct SndfileClose {
 };
 using SndFile = std::unique_ptr<SNDFILE, SndfileClose>;
 
-// Longest file we read: one hour of 48 kHz stereo; beyond is a corrupt header or a mistake.
-constexpr sf_count_t max_frames = sf_count_t{48000} * 3600;
+// Longest file we read: one hour at 48 kHz (mono after mixing); more is a mistake or an attack.
+constexpr std::size_t max_samples = std::size_t{48000} * 3600;
+constexpr sf_count_t chunk_frames = 4096;
 
 }  // namespace
 
@@ -28,25 +31,31 @@ Result<Audio> read_wav(const std::filesystem::path& path, std::uint32_t sample_r
         return sf_error(nullptr) == SF_ERR_UNRECOGNISED_FORMAT ? Errc::file_format_unsupported
                                                                : Errc::file_open_failed;
     }
-    if (info.channels <= 0 || info.channels > 64 || info.samplerate <= 0 || info.frames < 0 ||
-        info.frames > max_frames) {
+    if (info.channels <= 0 || info.channels > 64 || info.samplerate <= 0 ||
+        info.samplerate > 768000) {
         return Errc::file_format_unsupported;
     }
+    // Read in chunks until the data ends rather than trusting the header's frame count, so a
+    // header that lies costs nothing.
     const auto channels = static_cast<std::size_t>(info.channels);
-    std::vector<float> interleaved(static_cast<std::size_t>(info.frames) * channels);
-    const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), info.frames);
-    if (got < 0 || (got < info.frames && sf_error(file.get()) != SF_ERR_NO_ERROR)) {
-        return Errc::file_read_failed;
+    std::vector<float> interleaved(static_cast<std::size_t>(chunk_frames) * channels);
+    std::vector<float> mono;
+    for (;;) {
+        const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), chunk_frames);
+        if (got < 0) return Errc::file_read_failed;
+        if (got == 0) break;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
+            float sum = 0.0F;
+            for (std::size_t c = 0; c < channels; ++c)
+                sum += interleaved[i * channels + c];
+            mono.push_back(sum / static_cast<float>(channels));
+        }
+        if (mono.size() > max_samples) return Errc::file_format_unsupported;
     }
+    if (sf_error(file.get()) != SF_ERR_NO_ERROR) return Errc::file_read_failed;
     Audio audio;
     audio.sample_rate = static_cast<std::uint32_t>(info.samplerate);
-    audio.samples.resize(static_cast<std::size_t>(got));
-    for (std::size_t i = 0; i < audio.samples.size(); ++i) {
-        float sum = 0.0F;
-        for (std::size_t c = 0; c < channels; ++c)
-            sum += interleaved[i * channels + c];
-        audio.samples[i] = sum / static_cast<float>(channels);
-    }
+    audio.samples = std::move(mono);
     if (sample_rate != 0 && sample_rate != audio.sample_rate) {
         auto converted = resample(audio.samples, audio.sample_rate, sample_rate);
         if (!converted) return converted.error();

@@ -105,6 +105,35 @@ TEST_F(Wav, StereoIsMixedToMono) {
         EXPECT_NEAR(s, 0.125F, 1e-4F);
 }
 
+TEST_F(Wav, HeaderThatLiesAboutItsLengthCostsNothing) {
+    const auto path = file("liar.wav");
+    {
+        std::ofstream out(path, std::ios::binary);
+        const auto u32 = [&](std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+        const auto u16 = [&](std::uint16_t v) { out.write(reinterpret_cast<const char*>(&v), 2); };
+        out.write("RIFF", 4);
+        u32(0xFFFFFFF0U);
+        out.write("WAVEfmt ", 8);
+        u32(16);
+        u16(1);
+        u16(64);  // 64 channels
+        u32(48000);
+        u32(48000 * 128);
+        u16(128);
+        u16(16);
+        out.write("data", 4);
+        u32(0xFFFFFF00U);  // claims 4 GB of samples
+        for (int i = 0; i < 64 * 4; ++i)
+            u16(1000);  // holds 4 frames
+    }
+    auto audio = read_wav(path);
+    if (audio) {
+        EXPECT_LE(audio->samples.size(), 4U);
+    } else {
+        EXPECT_EQ(audio.error().category(), error_category());
+    }
+}
+
 TEST_F(Wav, MissingFileIsAnError) {
     auto audio = read_wav(test::temp_path("does-not-exist.wav"));
     ASSERT_FALSE(audio);
