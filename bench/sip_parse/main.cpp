@@ -23,6 +23,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "corpus.hpp"
@@ -185,6 +186,8 @@ void register_benchmarks(const std::deque<Subject>& subjects,
 // the repetitions when --benchmark_repetitions is used).
 class SummaryReporter final : public benchmark::ConsoleReporter {
 public:
+    explicit SummaryReporter(OutputOptions options) : ConsoleReporter(options) {}
+
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const Run& run : runs) {
@@ -257,8 +260,9 @@ MixRates print_table(std::string_view kind, const std::deque<Subject>& subjects,
             header += fmt::format("{:>12}", fmt::format("voip/{}", peer->stack->name()));
         }
     }
-    fmt::print("{}\n", header);
 
+    // Rows that --benchmark_filter left without any figure are not printed.
+    std::vector<std::string> rows;
     MixRates mix_rates;
     for (std::size_t m = 0; m <= corpus.size(); ++m) {
         const bool mix = m == corpus.size();
@@ -267,8 +271,10 @@ MixRates print_table(std::string_view kind, const std::deque<Subject>& subjects,
         std::optional<double> our_rate;
         if (ours != nullptr)
             our_rate = results.rate(bench_name(kind, message, ours->stack->name()));
+        bool any = false;
         for (const Subject* subject : shown) {
             const auto rate = results.rate(bench_name(kind, message, subject->stack->name()));
+            any = any || rate.has_value();
             line += fmt::format("{:>10}", rate_text(rate));
             if (mix && subject != ours && rate &&
                 (!mix_rates.fastest_peer || *rate > *mix_rates.fastest_peer)) {
@@ -282,8 +288,15 @@ MixRates print_table(std::string_view kind, const std::deque<Subject>& subjects,
                 line += fmt::format("{:>12}", ratio_text(our_rate, peer_rate));
             }
         }
-        fmt::print("{}\n", line);
+        if (any) rows.push_back(std::move(line));
         if (mix) mix_rates.ours = our_rate;
+    }
+    if (rows.empty()) {
+        fmt::print("{}: not run\n", kind);
+    } else {
+        fmt::print("{}\n", header);
+        for (const std::string& row : rows)
+            fmt::print("{}\n", row);
     }
     return mix_rates;
 }
@@ -328,6 +341,9 @@ bool print_summary(const std::deque<Subject>& subjects, const std::vector<Corpus
 struct Options {
     std::string corpus = VOIP_BENCH_CORPUS_DIR;
     bool require_target = false;
+    // Google Benchmark's console reporter reads --benchmark_color itself, but a custom reporter
+    // is given its output options: colour only on a terminal, unless the flag says otherwise.
+    bool color = isatty(STDOUT_FILENO) != 0;
 };
 
 Options take_options(int& argc, char** argv) {
@@ -340,7 +356,12 @@ Options take_options(int& argc, char** argv) {
         } else if (arg == "--require-target") {
             options.require_target = true;
         } else {
-            argv[kept++] = argv[i];
+            if (arg.starts_with("--benchmark_color=")) {
+                const std::string_view value = arg.substr(std::strlen("--benchmark_color="));
+                options.color = value == "true" || value == "yes" || value == "1" ||
+                                (value == "auto" && isatty(STDOUT_FILENO) != 0);
+            }
+            argv[kept++] = argv[i];  // Google Benchmark's flags stay for Initialize()
         }
     }
     argc = kept;
@@ -376,7 +397,8 @@ int run(int argc, char** argv) {
         "message, and every serializer's output parsed back to them\n\n");
 
     register_benchmarks(subjects, corpus);
-    SummaryReporter reporter;
+    SummaryReporter reporter(options.color ? benchmark::ConsoleReporter::OO_ColorTabular
+                                           : benchmark::ConsoleReporter::OO_Tabular);
     benchmark::RunSpecifiedBenchmarks(&reporter);
     const bool met = print_summary(subjects, corpus, reporter);
     benchmark::Shutdown();
