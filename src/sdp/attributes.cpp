@@ -145,9 +145,10 @@ Result<Rtcp> Rtcp::parse(std::string_view value) {
 
 std::string Rtcp::to_string() const {
     std::string out = std::to_string(port);
-    if (!address.empty())
-        out.append(1, ' ').append(net_type).append(1, ' ').append(addr_type).append(1, ' ').append(
-            address);
+    if (!address.empty()) {
+        out.append(1, ' ').append(net_type).append(1, ' ').append(addr_type).append(1, ' ');
+        out.append(address);
+    }
     return out;
 }
 

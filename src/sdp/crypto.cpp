@@ -19,7 +19,7 @@ struct SuiteInfo {
 
 // Master key + master salt sizes: RFC 4568 §6.2 (AES_CM_128, F8), RFC 6188 (AES_192/256_CM),
 // RFC 7714 §14.2 (AEAD_AES_*_GCM, 96-bit salt).
-constexpr std::array<SuiteInfo, 9> kSuites{{
+constexpr std::array<SuiteInfo, 9> suites{{
     {"AES_CM_128_HMAC_SHA1_80", 30},
     {"AES_CM_128_HMAC_SHA1_32", 30},
     {"F8_128_HMAC_SHA1_80", 30},
@@ -96,7 +96,7 @@ std::string key_to_string(const CryptoKey& key) {
 }  // namespace
 
 std::optional<std::size_t> key_salt_length(std::string_view suite) noexcept {
-    for (const auto& s : kSuites) {
+    for (const auto& s : suites) {
         if (s.name == suite) return s.key_salt_bytes;
     }
     return std::nullopt;

@@ -9,10 +9,10 @@
 namespace voip::sdp {
 namespace {
 
-constexpr std::string_view kTelephoneEvent = "telephone-event";
+constexpr std::string_view telephone_event_name = "telephone-event";
 
 bool is_telephone_event(std::string_view name) noexcept {
-    return iequals(name, kTelephoneEvent);
+    return iequals(name, telephone_event_name);
 }
 
 // Formats that ride along with a codec and are never chosen as "the" codec.

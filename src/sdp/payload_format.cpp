@@ -14,7 +14,7 @@ struct StaticEntry {
 };
 
 // RFC 3551 §6, tables 4 (audio) and 5 (video). Unassigned and reserved numbers are absent.
-constexpr std::array<StaticEntry, 24> kStatic{{
+constexpr std::array<StaticEntry, 24> static_table{{
     {0, "PCMU", 8000, 1},   {3, "GSM", 8000, 1},    {4, "G723", 8000, 1},   {5, "DVI4", 8000, 1},
     {6, "DVI4", 16000, 1},  {7, "LPC", 8000, 1},    {8, "PCMA", 8000, 1},   {9, "G722", 8000, 1},
     {10, "L16", 44100, 2},  {11, "L16", 44100, 1},  {12, "QCELP", 8000, 1}, {13, "CN", 8000, 1},
@@ -38,7 +38,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 std::optional<PayloadFormat> static_payload_format(unsigned pt) {
-    for (const auto& e : kStatic) {
+    for (const auto& e : static_table) {
         if (e.pt == pt) return PayloadFormat{e.pt, e.name, e.clock_rate, e.channels, {}};
     }
     return std::nullopt;
@@ -46,7 +46,7 @@ std::optional<PayloadFormat> static_payload_format(unsigned pt) {
 
 std::optional<std::uint8_t> static_payload_type(std::string_view name, std::uint32_t clock_rate,
                                                 unsigned channels) {
-    for (const auto& e : kStatic) {
+    for (const auto& e : static_table) {
         if (iequals(e.name, name) && e.clock_rate == clock_rate && e.channels == channels) {
             return e.pt;
         }

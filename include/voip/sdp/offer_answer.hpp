@@ -19,13 +19,13 @@ namespace voip::sdp {
 struct CodecSpec {
     CodecSpec() = default;
     /// `{"opus", 48000, 2, "useinbandfec=1"}`, `{"PCMU", 8000}`, ...
-    CodecSpec(std::string name_, std::uint32_t clock_rate_, unsigned channels_ = 1,
-              std::string fmtp_ = {}, std::optional<std::uint8_t> payload_type_ = std::nullopt)
-        : name(std::move(name_)),
-          clock_rate(clock_rate_),
-          channels(channels_),
-          fmtp(std::move(fmtp_)),
-          payload_type(payload_type_) {}
+    CodecSpec(std::string name, std::uint32_t clock_rate, unsigned channels = 1,
+              std::string fmtp = {}, std::optional<std::uint8_t> payload_type = std::nullopt)
+        : name(std::move(name)),
+          clock_rate(clock_rate),
+          channels(channels),
+          fmtp(std::move(fmtp)),
+          payload_type(payload_type) {}
 
     std::string name;                 ///< encoding name, e.g. "PCMU", "opus", "telephone-event"
     std::uint32_t clock_rate = 8000;  ///< RTP clock rate (G722: 8000, opus: 48000)

@@ -23,7 +23,7 @@ namespace voip::sdp {
 
 /// Resource limits for untrusted input (issue 11). Exceeding one is an error, not a crash.
 struct ParseLimits {
-    std::size_t max_bytes = 64 * 1024;
+    std::size_t max_bytes = std::size_t{64} * 1024;
     std::size_t max_lines = 1024;
     std::size_t max_media = 16;
 };
