@@ -348,10 +348,10 @@ bool starts_like_response(std::string_view bytes) noexcept {
 
 Result<Request> Request::parse(std::string_view bytes, const ParseLimits& limits) {
     if (bytes.size() > limits.max_message_bytes) return ParseError::too_large;
-    return parse(std::string(bytes), limits);
+    return parse_owned(std::string(bytes), limits);
 }
 
-Result<Request> Request::parse(std::string&& bytes, const ParseLimits& limits) {
+Result<Request> Request::parse_owned(std::string bytes, const ParseLimits& limits) {
     if (starts_like_response(bytes)) return ParseError::wrong_kind;
     Request r;
     r.buffer_ = std::move(bytes);
@@ -361,10 +361,10 @@ Result<Request> Request::parse(std::string&& bytes, const ParseLimits& limits) {
 
 Result<Response> Response::parse(std::string_view bytes, const ParseLimits& limits) {
     if (bytes.size() > limits.max_message_bytes) return ParseError::too_large;
-    return parse(std::string(bytes), limits);
+    return parse_owned(std::string(bytes), limits);
 }
 
-Result<Response> Response::parse(std::string&& bytes, const ParseLimits& limits) {
+Result<Response> Response::parse_owned(std::string bytes, const ParseLimits& limits) {
     if (!starts_like_response(bytes)) return ParseError::wrong_kind;
     Response r;
     r.buffer_ = std::move(bytes);
@@ -372,20 +372,20 @@ Result<Response> Response::parse(std::string&& bytes, const ParseLimits& limits)
     return r;
 }
 
-Result<AnyMessage> parse_message(std::string&& bytes, const ParseLimits& limits) {
+Result<AnyMessage> parse_message_owned(std::string bytes, const ParseLimits& limits) {
     if (starts_like_response(bytes)) {
-        auto r = Response::parse(std::move(bytes), limits);
+        auto r = Response::parse_owned(std::move(bytes), limits);
         if (!r) return r.error();
         return AnyMessage(std::move(r).value());
     }
-    auto r = Request::parse(std::move(bytes), limits);
+    auto r = Request::parse_owned(std::move(bytes), limits);
     if (!r) return r.error();
     return AnyMessage(std::move(r).value());
 }
 
 Result<AnyMessage> parse_message(std::string_view bytes, const ParseLimits& limits) {
     if (bytes.size() > limits.max_message_bytes) return ParseError::too_large;
-    return parse_message(std::string(bytes), limits);
+    return parse_message_owned(std::string(bytes), limits);
 }
 
 }  // namespace voip::sip

@@ -12,6 +12,7 @@
 #include <voip/sip/name_addr.hpp>
 #include <voip/sip/uri.hpp>
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -206,7 +207,14 @@ public:
     /// Parse one request from a datagram (or a frame from StreamFramer). Bytes after the body
     /// announced by Content-Length are ignored (RFC 3261 §18.3). Errors: ParseError.
     static Result<Request> parse(std::string_view bytes, const ParseLimits& limits = {});
-    static Result<Request> parse(std::string&& bytes, const ParseLimits& limits = {});
+    /// Same, taking ownership of a std::string rvalue (no copy). A template only so that a
+    /// string literal or lvalue picks the string_view overload unambiguously.
+    template <class S>
+    requires std::same_as<S, std::string>
+    static Result<Request> parse(S&& bytes, const ParseLimits& limits = {}) {
+        return parse_owned(std::move(bytes), limits);
+    }
+    static Result<Request> parse_owned(std::string bytes, const ParseLimits& limits = {});
 
     /// Build a request line; add headers and a body with the Message edits.
     Request(Method method, const Uri& request_uri);
@@ -228,7 +236,14 @@ private:
 class Response : public Message {
 public:
     static Result<Response> parse(std::string_view bytes, const ParseLimits& limits = {});
-    static Result<Response> parse(std::string&& bytes, const ParseLimits& limits = {});
+    /// Same, taking ownership of a std::string rvalue (no copy). A template only so that a
+    /// string literal or lvalue picks the string_view overload unambiguously.
+    template <class S>
+    requires std::same_as<S, std::string>
+    static Result<Response> parse(S&& bytes, const ParseLimits& limits = {}) {
+        return parse_owned(std::move(bytes), limits);
+    }
+    static Result<Response> parse_owned(std::string bytes, const ParseLimits& limits = {});
 
     /// Build a status line (reason defaults to the RFC 3261 §21 phrase). Throws
     /// std::invalid_argument when status is outside 100..699.

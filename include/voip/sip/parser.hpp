@@ -5,6 +5,7 @@
 #include <voip/sip/error.hpp>
 #include <voip/sip/message.hpp>
 
+#include <concepts>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -18,6 +19,14 @@ using AnyMessage = std::variant<Request, Response>;
 [[nodiscard]] Result<AnyMessage> parse_message(std::string_view bytes,
                                                const ParseLimits& limits = {});
 /// Same, taking ownership of the bytes (no copy).
-[[nodiscard]] Result<AnyMessage> parse_message(std::string&& bytes, const ParseLimits& limits = {});
+[[nodiscard]] Result<AnyMessage> parse_message_owned(std::string bytes,
+                                                     const ParseLimits& limits = {});
+/// Same for a std::string rvalue (a template only so that literals and lvalues pick the
+/// string_view overload unambiguously).
+template <class S>
+requires std::same_as<S, std::string>
+[[nodiscard]] Result<AnyMessage> parse_message(S&& bytes, const ParseLimits& limits = {}) {
+    return parse_message_owned(std::move(bytes), limits);
+}
 
 }  // namespace voip::sip
