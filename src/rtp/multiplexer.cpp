@@ -132,28 +132,27 @@ Result<void> Multiplexer::send(Port& port, std::span<const std::uint8_t> datagra
 }
 
 void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
-    // Wait for readability, then read what is queued with non-blocking receives: one
-    // completion handler per batch instead of per datagram.
-    port->socket.async_wait(asio::socket_base::wait_read, [port](std::error_code ec) {
-        if (ec || port->owner == nullptr) return;
-        port->owner->on_receive(port, 0);
-    });
+    // Asio first tries the read at once (speculatively) and only then waits on epoll: when
+    // datagrams are queued, each costs one recvfrom and no reactor round trip; when idle, it
+    // costs no epoll_ctl (which async_wait would).
+    port->socket.async_receive_from(asio::buffer(port->buffer), port->sender,
+                                    [port](std::error_code ec, std::size_t size) {
+                                        if (port->owner == nullptr) return;  // closed
+                                        port->owner->on_receive(port, ec, size);
+                                    });
 }
 
-void Multiplexer::on_receive(const std::shared_ptr<Port>& port, std::size_t /*unused*/) {
-    for (std::size_t i = 0; i < config_.receive_batch; ++i) {
-        std::error_code ec;
-        const std::size_t n =
-            port->socket.receive_from(asio::buffer(port->buffer), port->sender, 0, ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-        if (ec) {
-            // ICMP port unreachable surfaces as connection_refused on some systems: not fatal.
-            ++stats_.receive_errors;
-            continue;
-        }
+void Multiplexer::on_receive(const std::shared_ptr<Port>& port, std::error_code ec,
+                             std::size_t size) {
+    if (ec) {
+        if (ec == asio::error::operation_aborted) return;
+        // ICMP port unreachable surfaces as connection_refused: not fatal for UDP.
+        ++stats_.receive_errors;
+    } else {
         ++stats_.datagrams_received;
-        dispatch(*port, n);
-        if (port->owner == nullptr) return;  // the session closed the port from its callback
+        dispatch(*port, size);
+        // The session may have closed the port (its last user) from its callback.
+        if (port->owner == nullptr) return;
     }
     start_receive(port);
 }

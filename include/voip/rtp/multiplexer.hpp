@@ -50,8 +50,6 @@ public:
         std::uint16_t last_port = 32767;
         /// Receive buffer per socket; larger datagrams are truncated and dropped.
         std::size_t max_datagram = 2048;
-        /// Datagrams read per wake-up before re-arming the asynchronous receive.
-        std::size_t receive_batch = 16;
     };
 
     /// One bound UDP socket and the sessions listening on it (opaque to users).
@@ -88,7 +86,7 @@ private:
 
     Result<std::shared_ptr<Port>> bind(std::uint16_t port, bool rtcp_only);
     void start_receive(const std::shared_ptr<Port>& port);
-    void on_receive(const std::shared_ptr<Port>& port, std::size_t size);
+    void on_receive(const std::shared_ptr<Port>& port, std::error_code ec, std::size_t size);
     void dispatch(Port& port, std::size_t size);
     void detach(const std::shared_ptr<Port>& port, Session& session);
 

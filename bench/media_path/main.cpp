@@ -1,0 +1,291 @@
+// bench/media_path: what the library adds to the physical cost of moving one SRTP packet.
+//
+// One "hop" is the work a media endpoint does per packet: receive a 182-byte SRTP datagram
+// (172-byte RTP: 12-byte header, 160-byte payload, + 10-byte tag), unprotect it, hand it to
+// its Session, protect the answer and send it. Measured in one thread, ping-pong on loopback:
+//
+//   Library/Hop        two rtp::Sessions echoing to each other through an rtp::Multiplexer
+//                      (Asio reactor, srtp::Transform, RTP parsing, statistics, on_packet)
+//   Raw/Srtp           libsrtp2 srtp_protect + srtp_unprotect of the same packet
+//   Raw/Udp            sendto + recvfrom of a 182-byte datagram on bare sockets
+//   Raw/Hop            recvfrom -> srtp_unprotect -> srtp_protect -> sendto on bare sockets
+//
+// The summary prints Library/Hop against Raw/Srtp + Raw/Udp (the target: at most 25% more)
+// and against Raw/Hop.
+
+#include <voip/rtp/multiplexer.hpp>
+#include <voip/rtp/session.hpp>
+#include <voip/srtp/key_material.hpp>
+#include <voip/srtp/transform.hpp>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/udp.hpp>
+#include <benchmark/benchmark.h>
+#include <srtp2/srtp.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using voip::srtp::KeyMaterial;
+using voip::srtp::Suite;
+
+constexpr std::size_t payload_size = 160;
+constexpr std::size_t rtp_size = 12 + payload_size;  // 172
+const auto loopback = asio::ip::make_address("127.0.0.1");
+
+// -- the library ------------------------------------------------------------------------------
+
+class EchoSession : public voip::rtp::Session {
+public:
+    using Session::Session;
+    std::uint64_t hops = 0;
+
+protected:
+    void on_packet(const voip::rtp::PacketView& packet) override {
+        ++hops;
+        (void)send_packet(packet.payload(), packet.payload_type(), false, 160);
+    }
+};
+
+void library_hop(benchmark::State& state) {
+    // One thread runs it (DESIGN.md threading): tell Asio, which then skips its locking.
+    asio::io_context io(1);
+    voip::rtp::Multiplexer::Config config;
+    config.address = loopback;
+    config.first_port = 45000;
+    config.last_port = 45999;
+    voip::rtp::Multiplexer mux(io, config);
+    voip::rtp::SessionConfig session_config;
+    session_config.rtcp_mux = true;
+    EchoSession a(mux, session_config), b(mux, session_config);
+    a.open().value();
+    b.open().value();
+    a.set_remote(b.local_ports().rtp);
+    b.set_remote(a.local_ports().rtp);
+    const auto ka = KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value();
+    const auto kb = KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value();
+    a.set_transform(voip::srtp::Transform::create(ka, kb).value());
+    b.set_transform(voip::srtp::Transform::create(kb, ka).value());
+
+    const std::vector<std::uint8_t> payload(payload_size, 0x55);
+    a.send_packet(payload, 0, false, 160).value();
+    for (auto _ : state) {
+        const std::uint64_t before = a.hops + b.hops;
+        // One completion per hop; bounded so a lost datagram cannot hang the benchmark.
+        for (int i = 0; i < 1000 && a.hops + b.hops == before; ++i)
+            io.run_one();
+        if (a.hops + b.hops == before) {
+            state.SkipWithError("the packet got lost");
+            break;
+        }
+    }
+    const auto st = b.stats();
+    if (st.unprotect_failures != 0 || st.packets_lost != 0) state.SkipWithError("path failed");
+    state.SetItemsProcessed(state.iterations());
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(rtp_size));
+}
+
+// -- raw libsrtp2 ---------------------------------------------------------------------------
+
+struct RawContext {
+    RawContext(const KeyMaterial& key, bool inbound) {
+        std::array<unsigned char, 30> k{};
+        std::copy(key.key_and_salt().begin(), key.key_and_salt().end(), k.begin());
+        srtp_policy_t policy{};
+        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
+        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
+        policy.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+        policy.key = k.data();
+        policy.window_size = 128;
+        if (srtp_create(&ctx, &policy) != srtp_err_status_ok) throw std::runtime_error("srtp");
+    }
+    ~RawContext() { srtp_dealloc(ctx); }
+    RawContext(const RawContext&) = delete;
+    RawContext& operator=(const RawContext&) = delete;
+    srtp_t ctx = nullptr;
+};
+
+void write_rtp(std::uint8_t* p, std::uint16_t seq, std::uint32_t ts, std::uint32_t ssrc) {
+    p[0] = 0x80;
+    p[1] = 0;
+    p[2] = static_cast<std::uint8_t>(seq >> 8);
+    p[3] = static_cast<std::uint8_t>(seq);
+    for (int i = 0; i < 4; ++i)
+        p[4 + i] = static_cast<std::uint8_t>(ts >> (24 - 8 * i));
+    for (int i = 0; i < 4; ++i)
+        p[8 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
+}
+
+void ensure_srtp_init() {
+    // The library initialises libsrtp2 on first use; make sure that happened.
+    (void)voip::srtp::Context::create(KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value(),
+                                      voip::srtp::Context::Direction::outbound);
+}
+
+void raw_srtp(benchmark::State& state) {
+    ensure_srtp_init();
+    const auto key = KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value();
+    RawContext out(key, false), in(key, true);
+    std::array<std::uint8_t, 2048> buf{};
+    std::uint16_t seq = 1;
+    std::uint32_t ts = 0;
+    for (auto _ : state) {
+        write_rtp(buf.data(), seq++, ts += 160, 0x1234);
+        std::fill(buf.begin() + 12, buf.begin() + rtp_size, 0x55);
+        int len = rtp_size;
+        if (srtp_protect(out.ctx, buf.data(), &len) != srtp_err_status_ok ||
+            srtp_unprotect(in.ctx, buf.data(), &len) != srtp_err_status_ok) {
+            state.SkipWithError("srtp failed");
+            break;
+        }
+        benchmark::DoNotOptimize(buf.data());
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+// -- bare UDP -------------------------------------------------------------------------------
+
+void raw_udp(benchmark::State& state) {
+    asio::io_context io;
+    asio::ip::udp::socket tx(io, asio::ip::udp::endpoint(loopback, 0));
+    asio::ip::udp::socket rx(io, asio::ip::udp::endpoint(loopback, 0));
+    const auto to = rx.local_endpoint();
+    std::array<std::uint8_t, 182> datagram{};
+    datagram[0] = 0x80;
+    std::array<std::uint8_t, 2048> buf{};
+    asio::ip::udp::endpoint from;
+    for (auto _ : state) {
+        tx.send_to(asio::buffer(datagram), to);
+        const auto n = rx.receive_from(asio::buffer(buf), from);
+        benchmark::DoNotOptimize(n);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+// recvfrom -> unprotect -> protect -> sendto, ping-pong between two bare endpoints.
+void raw_hop(benchmark::State& state) {
+    ensure_srtp_init();
+    asio::io_context io;
+    struct End {
+        End(asio::io_context& io, const KeyMaterial& mine, const KeyMaterial& theirs)
+            : socket(io, asio::ip::udp::endpoint(loopback, 0)),
+              out(mine, false),
+              in(theirs, true) {}
+        asio::ip::udp::socket socket;
+        RawContext out;
+        RawContext in;
+        std::uint16_t seq = 1;
+        std::uint32_t ts = 0;
+    };
+    const auto ka = KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value();
+    const auto kb = KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value();
+    End a(io, ka, kb), b(io, kb, ka);
+    std::array<std::uint8_t, 2048> buf{};
+    asio::ip::udp::endpoint from;
+    // Prime: a sends to b.
+    write_rtp(buf.data(), a.seq++, a.ts += 160, 1);
+    int len = rtp_size;
+    srtp_protect(a.out.ctx, buf.data(), &len);
+    a.socket.send_to(asio::buffer(buf.data(), static_cast<std::size_t>(len)),
+                     b.socket.local_endpoint());
+    End* here = &b;
+    End* there = &a;
+    for (auto _ : state) {
+        const auto n = here->socket.receive_from(asio::buffer(buf), from);
+        len = static_cast<int>(n);
+        if (srtp_unprotect(here->in.ctx, buf.data(), &len) != srtp_err_status_ok) {
+            state.SkipWithError("unprotect failed");
+            break;
+        }
+        write_rtp(buf.data(), here->seq++, here->ts += 160, here == &a ? 1 : 2);
+        len = rtp_size;
+        srtp_protect(here->out.ctx, buf.data(), &len);
+        here->socket.send_to(asio::buffer(buf.data(), static_cast<std::size_t>(len)),
+                             there->socket.local_endpoint());
+        std::swap(here, there);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+// Five repetitions each; the summary takes the fastest, the one least disturbed by whatever
+// else the machine runs.
+BENCHMARK(library_hop)->Name("Library/Hop")->Repetitions(5);
+BENCHMARK(raw_srtp)->Name("Raw/Srtp")->Repetitions(5);
+BENCHMARK(raw_udp)->Name("Raw/Udp")->Repetitions(5);
+BENCHMARK(raw_hop)->Name("Raw/Hop")->Repetitions(5);
+
+// Keeps the per-iteration real time of each benchmark for the summary.
+class Collector : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& run : runs) {
+            if (run.run_type == Run::RT_Iteration && !run.error_occurred && run.iterations > 0) {
+                // CPU time of the one thread (user + kernel: the UDP stack runs in our
+                // syscalls) is steadier than wall time on a shared machine; keep both.
+                const auto n = static_cast<double>(run.iterations);
+                const std::string name = run.run_name.function_name;
+                keep_min(cpu, name, run.cpu_accumulated_time * 1e9 / n);
+                keep_min(wall, name, run.real_accumulated_time * 1e9 / n);
+            }
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+    std::map<std::string, double> cpu;
+    std::map<std::string, double> wall;
+
+private:
+    static void keep_min(std::map<std::string, double>& m, const std::string& name, double v) {
+        auto [it, inserted] = m.emplace(name, v);
+        if (!inserted && v < it->second) it->second = v;
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    Collector collector;
+    benchmark::RunSpecifiedBenchmarks(&collector);
+    benchmark::Shutdown();
+
+    auto summary = [](const char* label, const std::map<std::string, double>& ns) {
+        auto get = [&](const char* name) {
+            auto it = ns.find(name);
+            return it == ns.end() ? -1.0 : it->second;
+        };
+        const double lib = get("Library/Hop"), srtp = get("Raw/Srtp"), udp = get("Raw/Udp"),
+                     hop = get("Raw/Hop");
+        if (lib < 0 || srtp < 0 || udp < 0) {
+            std::printf("\n(summary needs Library/Hop, Raw/Srtp and Raw/Udp in the same run)\n");
+            return;
+        }
+        const double raw = srtp + udp;
+        const double overhead = lib / raw - 1.0;
+        std::printf(
+            "\nper packet (%s), 172-byte RTP (160-byte payload), AES_CM_128_HMAC_SHA1_80, "
+            "loopback:\n",
+            label);
+        std::printf("  library  receive->unprotect->dispatch->protect->send  %8.0f ns\n", lib);
+        std::printf("  raw      libsrtp2 protect+unprotect                   %8.0f ns\n", srtp);
+        std::printf("  raw      UDP sendto+recvfrom                          %8.0f ns\n", udp);
+        std::printf("  raw      sum                                          %8.0f ns\n", raw);
+        if (hop > 0) {
+            std::printf("  raw      recvfrom->unprotect->protect->sendto hop     %8.0f ns\n", hop);
+        }
+        std::printf("  library overhead on top of raw SRTP + UDP: %+.1f%% (target <= +25%%): %s\n",
+                    overhead * 100.0, overhead <= 0.25 ? "met" : "NOT met");
+        if (hop > 0) std::printf("  library vs raw hop: %+.1f%%\n", (lib / hop - 1.0) * 100.0);
+    };
+    summary("CPU time", collector.cpu);
+    summary("wall time", collector.wall);
+    return 0;
+}
