@@ -82,6 +82,9 @@ Result<std::optional<StreamFramer::Frame>> StreamFramer::next() {
             return std::optional<Frame>{Frame{FrameKind::ping, {}}};
         }
         if (avail == 3 && data[2] == '\r') return std::optional<Frame>{};  // maybe a ping
+        if (avail == 2 && role_ == KeepAliveRole::server) {
+            return std::optional<Frame>{};  // the first half of a ping, most likely
+        }
         start_ += 2;
         return std::optional<Frame>{Frame{FrameKind::pong, {}}};
     }

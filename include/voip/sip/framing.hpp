@@ -17,9 +17,11 @@ namespace voip::sip {
 /// size, then call next() until it returns std::nullopt. Content-Length is mandatory on streams.
 ///
 /// Between messages, RFC 5626 §4.4.1 keep-alives are reported as frames of their own: a CRLFCRLF
-/// is a ping (answer it with a CRLF pong), a lone CRLF is a pong. A CRLF at the very end of the
-/// buffered bytes is reported as a pong at once (so a client sees its pong without waiting),
-/// which means a ping split between its two CRLFs reads as two pongs.
+/// is a ping (answer it with a CRLF pong), a lone CRLF is a pong. Which one a CRLF at the very
+/// end of the buffered bytes is depends on the side of the flow (KeepAliveRole): the side that
+/// sends pings (the flow's client, the default) reports it at once as the pong it awaits; the
+/// side that answers them (server) waits for the next bytes, so a ping split between two reads
+/// is still one ping.
 ///
 /// Errors are sticky (the stream has lost its framing; close the connection): bad_framing for
 /// bytes that cannot start a message, too_large when a message would exceed the limit,
@@ -32,7 +34,11 @@ public:
         std::string bytes;  ///< the whole message (empty for ping/pong); parse it with parse()
     };
 
-    explicit StreamFramer(ParseLimits limits = {}) : limits_(limits) {}
+    /// RFC 5626 §4.4.1 roles: the client sends pings and receives pongs, the server the reverse.
+    enum class KeepAliveRole { client, server };
+
+    explicit StreamFramer(ParseLimits limits = {}, KeepAliveRole role = KeepAliveRole::client)
+        : limits_(limits), role_(role) {}
 
     /// Append received bytes. Fails (sticky) once a framing error has been seen, or with
     /// too_large when more than 4 × max_message_bytes are buffered without being taken.
@@ -44,6 +50,7 @@ public:
 
 private:
     ParseLimits limits_;
+    KeepAliveRole role_;
     std::string buffer_;
     std::size_t start_ = 0;    // first unconsumed byte
     std::size_t scanned_ = 0;  // header-end search resumes here (relative to start_)
