@@ -125,12 +125,12 @@ JitterBuffer::PushResult JitterBuffer::push(std::uint32_t ssrc, std::uint16_t se
             static_cast<std::int16_t>(sequence - static_cast<std::uint16_t>(highest_));
         index = highest_ + delta;
         const auto capacity = static_cast<std::int64_t>(slots_.size());
-        if (index - next_ >= capacity && index - highest_ > capacity) {
-            // A forward jump larger than the buffer: the sender restarted its sequence.
+        const bool jump_forward = index - next_ >= capacity && index - highest_ > capacity;
+        const bool jump_backward = next_ - index > max_misorder;
+        if (jump_forward || jump_backward) {
+            // A jump larger than the buffer, or far into the past: the sender restarted its
+            // sequence numbering, so start over rather than count thousands of losses.
             ++stats_.resyncs;
-            resync(index);
-        } else if (next_ - index > max_misorder) {
-            ++stats_.resyncs;  // a large backward jump: same
             resync(index);
         } else if (index < next_) {
             if (!playing_ && next_ - index < capacity && highest_ - index < capacity) {

@@ -6,7 +6,6 @@
 namespace voip::rtp {
 
 using detail::load_u16;
-using detail::load_u32;
 
 Result<PacketView> PacketView::parse(std::span<const std::uint8_t> datagram) noexcept {
     // RFC 3550 §5.1: 12-byte fixed header, then CC CSRCs, then the optional extension.

@@ -286,7 +286,7 @@ Result<std::size_t> Sdes::serialize_to(std::span<std::uint8_t> out) const noexce
         for (const auto& item : chunk.items) {
             b[at] = item.type;
             b[at + 1] = static_cast<std::uint8_t>(item.value.size());
-            if (!item.value.empty()) std::memcpy(b + at + 2, item.value.data(), item.value.size());
+            std::copy(item.value.begin(), item.value.end(), b + at + 2);
             at += 2 + item.value.size();
         }
         std::memset(b + at, 0, end - at);  // end of list and padding to the 32-bit boundary

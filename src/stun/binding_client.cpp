@@ -10,10 +10,10 @@
 namespace voip::stun {
 
 struct BindingClient::State : std::enable_shared_from_this<State> {
-    State(asio::ip::udp::socket& s, asio::ip::udp::endpoint srv, BindingOptions opts)
+    State(asio::ip::udp::socket& s, const asio::ip::udp::endpoint& srv, BindingOptions opts)
         : socket(s), server(srv), options(std::move(opts)), timer(s.get_executor()) {}
 
-    void finish(std::error_code error, asio::ip::udp::endpoint endpoint = {}) {
+    void finish(std::error_code error, const asio::ip::udp::endpoint& endpoint = {}) {
         timer.cancel();
         if (auto h = std::move(handler)) h->complete(error, endpoint);
     }
@@ -62,12 +62,17 @@ struct BindingClient::State : std::enable_shared_from_this<State> {
     std::optional<int> last_error;
 };
 
-BindingClient::BindingClient(asio::ip::udp::socket& socket, asio::ip::udp::endpoint server,
+BindingClient::BindingClient(asio::ip::udp::socket& socket, const asio::ip::udp::endpoint& server,
                              BindingOptions options)
     : state_(std::make_shared<State>(socket, server, std::move(options))) {}
 
 BindingClient::~BindingClient() {
-    state_->finish(asio::error::operation_aborted);
+    try {
+        state_->finish(asio::error::operation_aborted);
+    } catch (...) {  // NOLINT(bugprone-empty-catch)
+        // Posting the completion can only fail to allocate; a destructor must not throw, and
+        // the handler is then destroyed without being called.
+    }
 }
 
 asio::ip::udp::socket::executor_type BindingClient::executor() const {

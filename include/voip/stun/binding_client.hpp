@@ -82,7 +82,7 @@ public:
     using Signature = void(std::error_code, asio::ip::udp::endpoint);
 
     /// @p socket must be open and outlive the client; @p server is the STUN server.
-    BindingClient(asio::ip::udp::socket& socket, asio::ip::udp::endpoint server,
+    BindingClient(asio::ip::udp::socket& socket, const asio::ip::udp::endpoint& server,
                   BindingOptions options = {});
     /// A pending operation completes with asio::error::operation_aborted.
     ~BindingClient();

@@ -147,7 +147,8 @@ public:
     [[nodiscard]] std::optional<ErrorCode> error_code() const noexcept;
     /// Comprehension-required attribute types (< 0x8000) this codec does not know, written
     /// to @p out; returns how many exist (may exceed out.size()).
-    std::size_t unknown_comprehension_required(std::span<std::uint16_t> out) const noexcept;
+    [[nodiscard]] std::size_t unknown_comprehension_required(
+        std::span<std::uint16_t> out) const noexcept;
 
 private:
     std::span<const std::uint8_t> bytes_;
