@@ -125,6 +125,11 @@ private:
                        std::unique_ptr<detail::FinalResponseHandler> handler);
     void remove(const ClientTransaction& tx);
     void remove(const ServerTransaction& tx);
+    // An ACK for a 2xx (matched to an Accepted transaction without an on_ack callback, or to
+    // nothing): to the TU with no transaction.
+    void pass_ack_up(const Request& ack, const TransportAddress& from);
+    [[nodiscard]] std::shared_ptr<ServerTransaction> match_server(const Request& request,
+                                                                  std::string_view method) const;
 
     asio::any_io_executor executor_;
     MessageChannel& channel_;
