@@ -245,17 +245,19 @@ TEST(Session, LossAndReorderingThroughARelayShowInTheStatistics) {
         io,
         [&] {
             return sent == 300 && b.stats().packets_received == relay.a_to_b().forwarded &&
-                   relay.a_to_b().received == 300;
+                   relay.a_to_b().settled(300);
         },
         10s));
     const auto s = b.stats();
     EXPECT_GT(relay.a_to_b().dropped, 10U);
     EXPECT_GT(relay.a_to_b().reordered, 0U);
     // Tolerance: exact against the relay's own §A.3 bookkeeping of what it forwarded, and
-    // within 3 packets (stream edges) of what it dropped.
+    // within 5 packets (stream edges: drops after the last packet forwarded are invisible to
+    // §A.3, packets overtaken by the first one count as received but not expected) of what it
+    // dropped.
     EXPECT_EQ(s.packets_lost, relay.a_to_b().reference_lost());
     EXPECT_NEAR(static_cast<double>(s.packets_lost), static_cast<double>(relay.a_to_b().dropped),
-                3.0);
+                5.0);
     EXPECT_EQ(s.packets_late, relay.a_to_b().reordered);
     EXPECT_NEAR(static_cast<double>(s.jitter), relay.a_to_b().jitter,
                 0.25 * relay.a_to_b().jitter + 2.0);

@@ -37,6 +37,11 @@ struct RelayDirectionStats {
     std::uint64_t rtcp = 0;       ///< RTCP datagrams forwarded
     double jitter = 0.0;          ///< §A.8 over forward instants, timestamp units
 
+    /// Every RTP packet received is dropped or forwarded (none waiting in a delay timer).
+    [[nodiscard]] bool settled(std::uint64_t expected_total) const {
+        return received == expected_total && dropped + forwarded == received;
+    }
+
     /// The loss a receiver applying RFC 3550 §A.3 to the forwarded stream must find:
     /// expected (highest - first forwarded + 1) minus forwarded. It differs from `dropped`
     /// only at the edges: drops after the last forwarded packet are invisible, and packets

@@ -185,8 +185,8 @@ TEST(SrtpLoopbackRelay, LossAndReorderingMatchWhatTheRelayInjected) {
     ASSERT_TRUE(run_until(
         io,
         [&] {
-            return sent == count && relay.a_to_b().received == count &&
-                   relay.b_to_a().received == count &&
+            return sent == count && relay.a_to_b().settled(count) &&
+                   relay.b_to_a().settled(count) &&
                    b.stats().packets_received == relay.a_to_b().forwarded &&
                    a.stats().packets_received == relay.b_to_a().forwarded;
         },
@@ -215,11 +215,11 @@ TEST(SrtpLoopbackRelay, LossAndReorderingMatchWhatTheRelayInjected) {
         EXPECT_GT(direction->dropped, 60U);
         EXPECT_LT(direction->dropped, 140U);
         EXPECT_GT(direction->reordered, 50U);
-        // Loss: exact against the relay's §A.3 view of what it forwarded; within 3 (stream
+        // Loss: exact against the relay's §A.3 view of what it forwarded; within 5 (stream
         // edges) of what it dropped.
         EXPECT_EQ(s.packets_lost, direction->reference_lost());
         EXPECT_NEAR(static_cast<double>(s.packets_lost), static_cast<double>(direction->dropped),
-                    3.0);
+                    5.0);
         // Reordering: every packet the relay sent behind a later one arrives late.
         EXPECT_EQ(s.packets_late, direction->reordered);
         // Jitter: within 25% + 2 timestamp units (0.25 ms) of the relay's §A.8 figure over
