@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <set>
 
 #include "sip/sip_test_util.hpp"
 
@@ -178,21 +177,6 @@ TEST(Parser, Limits) {
     EXPECT_EQ(error_of(options("Subject: x\r\n"), few),
               make_error_code(ParseError::too_many_headers));
     EXPECT_EQ(error_of(std::string(70000, 'A')), make_error_code(ParseError::too_large));
-}
-
-TEST(Parser, ErrorCategory) {
-    const auto& category = parse_category();
-    EXPECT_STREQ(category.name(), "voip.sip.parse");
-    std::set<std::string> messages;
-    for (int e = static_cast<int>(ParseError::bad_start_line);
-         e <= static_cast<int>(ParseError::wrong_kind); ++e) {
-        std::string m = category.message(e);
-        EXPECT_FALSE(m.empty());
-        EXPECT_TRUE(messages.insert(m).second) << "duplicate message " << m;
-    }
-    EXPECT_EQ(category.message(999), "unknown SIP parse error");
-    std::error_code ec = ParseError::bad_version;
-    EXPECT_EQ(ec.category(), category);
 }
 
 // The six messages of the benchmark: key fields, then parse → serialize → parse.
