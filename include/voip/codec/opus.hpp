@@ -17,11 +17,13 @@ struct OpusConfig {
     /// Rate of the PCM we hand to and get from libopus: 8000, 12000, 16000, 24000 or 48000.
     /// Running at 16 kHz saves resampling in a 16 kHz pipeline; the RTP clock stays 48 kHz.
     std::uint32_t sample_rate = 48000;
-    int complexity = 9;                   ///< 0..10, encoder CPU vs quality
-    std::uint32_t bitrate = 32000;        ///< target bit/s (capped by maxaveragebitrate)
-    bool fec = true;                      ///< send in-band FEC when the remote asks for it
-    int expected_loss_percent = 10;       ///< tells the encoder how much FEC to spend
-    bool dtx = false;                     ///< discontinuous transmission (or remote usedtx=1)
+    int complexity = 9;              ///< 0..10, encoder CPU vs quality
+    std::uint32_t bitrate = 32000;   ///< target bit/s (capped by maxaveragebitrate)
+    bool fec = true;                 ///< send in-band FEC when the remote asks for it
+    int expected_loss_percent = 10;  ///< tells the encoder how much FEC to spend
+    /// Discontinuous transmission (also when the remote says usedtx=1): in silence the encoder
+    /// returns payloads of at most 2 bytes, which need not be sent.
+    bool dtx = false;
     std::chrono::milliseconds ptime{20};  ///< 10, 20, 40 or 60
     int payload_type = 111;               ///< suggested dynamic payload type
 };
