@@ -87,7 +87,7 @@ public:
     template <class CompletionToken>
     auto async_send_request(Request request, const TransportAddress& to, CompletionToken&& token) {
         return asio::async_initiate<CompletionToken, ClientTransaction::Signature>(
-            [this](auto handler, Request req, TransportAddress dest) {
+            [this](auto handler, Request&& req, const TransportAddress& dest) {
                 using H = std::decay_t<decltype(handler)>;
                 auto handler_box = std::make_unique<detail::FinalResponseHandlerImpl<H>>(
                     std::move(handler), executor_);
