@@ -25,7 +25,7 @@ ClientTransaction::ClientTransaction(TransactionLayer& layer, Request request, T
     : layer_(&layer),
       executor_(layer.executor()),
       request_(std::move(request)),
-      to_(to),
+      to_(std::move(to)),
       branch_(std::move(branch)),
       key_(std::move(key)),
       machine_(request_.method_id() == Method::invite, reliable, layer.config()) {}

@@ -13,7 +13,7 @@ ServerTransaction::ServerTransaction(TransactionLayer& layer, Request request,
                                      TransportAddress source, std::string key, bool reliable)
     : layer_(&layer),
       request_(std::move(request)),
-      source_(source),
+      source_(std::move(source)),
       key_(std::move(key)),
       machine_(request_.method_id() == Method::invite, reliable, layer.config()) {}
 

@@ -17,9 +17,9 @@ struct AsioTimerService::State {
 AsioTimerService::AsioTimerService(asio::any_io_executor executor)
     : state_(std::make_shared<State>(std::move(executor))) {}
 
+// Destroying a steady_timer cancels its wait (without throwing, unlike cancel()); the
+// completion then sees operation_aborted or, if already queued, finds its id gone.
 AsioTimerService::~AsioTimerService() {
-    for (auto& [id, timer] : state_->timers)
-        timer->cancel();
     state_->timers.clear();
 }
 
@@ -44,10 +44,7 @@ TimerService::TimerId AsioTimerService::start(Duration delay, Callback callback)
 }
 
 void AsioTimerService::cancel(TimerId id) noexcept {
-    auto it = state_->timers.find(id);
-    if (it == state_->timers.end()) return;
-    it->second->cancel();
-    state_->timers.erase(it);
+    state_->timers.erase(id);
 }
 
 std::size_t AsioTimerService::pending() const noexcept {
