@@ -22,8 +22,9 @@ enum CharClass : std::uint16_t {
     hex = 1 << 9,
     digit = 1 << 10,
     alpha = 1 << 11,
-    host = 1 << 12,  // alphanum / "-" / "."
-    ws = 1 << 13,    // SP / HT
+    host = 1 << 12,   // alphanum / "-" / "."
+    ws = 1 << 13,     // SP / HT
+    label = 1 << 14,  // alphanum / "-" (inside a domain label)
 };
 
 constexpr std::array<std::uint16_t, 256> make_char_table() {
@@ -51,6 +52,10 @@ constexpr std::array<std::uint16_t, 256> make_char_table() {
     add("[]/?:+$", hnv_extra);
     add(";/?:@&=+$,", reserved);
     add("-.", host);
+    for (int c = 0; c < 256; ++c) {
+        if (t[c] & alnum) t[c] |= label;
+    }
+    add("-", label);
     add(" \t", ws);
     return t;
 }

@@ -24,7 +24,8 @@ std::optional<std::uint32_t> parse_uint32(std::string_view digits) noexcept {
 
 namespace detail {
 
-std::error_code parse_via_prefix(std::string_view s, Via& via, std::size_t& end) noexcept {
+std::error_code parse_via_prefix(std::string_view s, Via& via, std::size_t& end,
+                                 std::string_view* branch) noexcept {
     const auto bad = [] { return make_error_code(ParseError::bad_via); };
     via = Via{};
     std::size_t i = skip_ws(s, 0);
@@ -71,7 +72,7 @@ std::error_code parse_via_prefix(std::string_view s, Via& via, std::size_t& end)
         if (!parse_port(s.substr(port_begin, i - port_begin), port)) return bad();
         via.port = port;
     }
-    end = scan_header_params(s, i);
+    end = scan_header_params(s, i, "branch", branch);
     if (end == std::string_view::npos) return bad();
     via.params = ParamList(trim(s.substr(i, end - i)));
     return {};

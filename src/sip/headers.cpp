@@ -114,7 +114,12 @@ constexpr auto name_slots = make_name_slots();
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (detail::to_lower(a[i]) != detail::to_lower(b[i])) return false;
+        char x = a[i];
+        char y = b[i];
+        if (x == y) continue;  // the common case: same spelling
+        // Differ only in ASCII letter case: equal after setting bit 0x20, and a letter.
+        auto lx = static_cast<unsigned char>(x | 0x20);
+        if (lx != static_cast<unsigned char>(y | 0x20) || lx < 'a' || lx > 'z') return false;
     }
     return true;
 }

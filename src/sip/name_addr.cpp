@@ -17,7 +17,9 @@ bool is_gen_value_char(char c) noexcept {
     return is_token(c) || c == ':' || c == '[' || c == ']';
 }
 
-std::size_t scan_header_params(std::string_view s, std::size_t i) noexcept {
+std::size_t scan_header_params(std::string_view s, std::size_t i, std::string_view wanted,
+                               std::string_view* found) noexcept {
+    bool looking = found != nullptr;
     constexpr auto npos = std::string_view::npos;
     i = skip_ws(s, i);
     while (i < s.size()) {
@@ -28,19 +30,27 @@ std::size_t scan_header_params(std::string_view s, std::size_t i) noexcept {
         while (i < s.size() && is_token(s[i]))
             ++i;
         if (i == name_begin) return npos;
+        bool match = looking && iequals(s.substr(name_begin, i - name_begin), wanted);
         i = skip_ws(s, i);
         if (i < s.size() && s[i] == '=') {
             i = skip_ws(s, i + 1);
+            std::size_t value_begin = i;
             if (i < s.size() && s[i] == '"') {
                 i = skip_quoted(s, i);
                 if (i == npos) return npos;
             } else {
-                std::size_t value_begin = i;
                 while (i < s.size() && is_gen_value_char(s[i]))
                     ++i;
                 if (i == value_begin) return npos;
             }
+            if (match) {
+                *found = s.substr(value_begin, i - value_begin);
+                looking = false;
+            }
             i = skip_ws(s, i);
+        } else if (match) {
+            *found = {};
+            looking = false;
         }
     }
     return s.size();
@@ -99,7 +109,7 @@ std::error_code parse_name_addr_prefix(std::string_view s, NameAddrParts& out,
     }
     UriParts parts;
     if (auto ec = parse_uri_parts(out.uri, parts)) return ec;
-    end = scan_header_params(s, rest);
+    end = scan_header_params(s, rest, "tag", &out.tag);
     if (end == std::string_view::npos) return make_error_code(ParseError::bad_name_addr);
     out.params = trim(s.substr(rest, end - rest));
     return {};

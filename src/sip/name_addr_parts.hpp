@@ -12,6 +12,7 @@ struct NameAddrParts {
     std::string_view display_name;  ///< as written: a quoted-string with quotes, or tokens
     std::string_view uri;
     std::string_view params;  ///< from the first ';' (trimmed), or empty
+    std::string_view tag;     ///< the tag parameter's value, found while scanning
     bool angle = false;       ///< name-addr form (URI in <>)
 };
 
@@ -29,7 +30,10 @@ std::error_code parse_name_addr_prefix(std::string_view text, NameAddrParts& out
 
 /// Scan `*( SWS ";" SWS token [ SWS "=" SWS ( token / host / quoted-string ) ] ) SWS` from i;
 /// returns where it stopped (a ',' or the end), or npos when the syntax is wrong.
-std::size_t scan_header_params(std::string_view s, std::size_t i) noexcept;
+/// When `wanted` is given, *found receives the value of the parameter of that name (the first
+/// one; any case), so callers need no second scan.
+std::size_t scan_header_params(std::string_view s, std::size_t i, std::string_view wanted = {},
+                               std::string_view* found = nullptr) noexcept;
 
 /// Validate a whole parameter list (scan_header_params reaching the end).
 inline bool valid_header_params(std::string_view params) noexcept {

@@ -66,32 +66,30 @@ bool valid_ipv6(std::string_view s) noexcept {
 }
 
 // Scan a hostname or IPv4address from s[0] in one pass; returns its length (0 when invalid).
-// hostname = *( domainlabel "." ) toplabel [ "." ], toplabel starts with ALPHA (RFC 3261 §25.1).
+// hostname = *( domainlabel "." ) toplabel [ "." ], toplabel starts with ALPHA; a host whose
+// last label starts with a digit can only be an IPv4address (RFC 3261 §25.1).
 std::size_t scan_host_name(std::string_view s) noexcept {
+    const std::size_t n = s.size();
     std::size_t i = 0;
-    std::size_t label_begin = 0;
-    std::size_t top_begin = 0;  // first char of the last non-empty label
-    bool numeric = true;
-    while (i < s.size()) {
-        char c = s[i];
-        if (c == '.') {
-            if (i == label_begin || s[i - 1] == '-') return 0;
-            label_begin = i + 1;
-        } else if (is(c, alnum) || c == '-') {
-            if (i == label_begin) {
-                if (c == '-') return 0;
-                top_begin = i;
-            }
-            if (!is_digit(c)) numeric = false;
-        } else {
-            break;
+    std::size_t top = 0;  // first char of the last label
+    while (true) {
+        if (i >= n || !is(s[i], alnum)) {
+            if (i == 0) return 0;
+            break;  // after a trailing dot
         }
-        ++i;
+        top = i++;
+        while (i < n && is(s[i], label))
+            ++i;
+        if (s[i - 1] == '-') return 0;  // a label may not end with '-'
+        if (i < n && s[i] == '.') {
+            ++i;
+            continue;
+        }
+        break;
     }
-    if (i == 0 || i > 255) return 0;
-    if (numeric) return valid_ipv4(s.substr(0, i)) ? i : 0;
-    if (label_begin != i && s[i - 1] == '-') return 0;
-    return is(s[top_begin], alpha) ? i : 0;
+    if (i > 255) return 0;
+    if (is_digit(s[top])) return valid_ipv4(s.substr(0, i)) ? i : 0;
+    return i;
 }
 
 bool valid_hostname(std::string_view s) noexcept {
@@ -507,10 +505,13 @@ bool Uri::equivalent(const Uri& other) const {
     if (scheme_ == Scheme::tel) {
         if (tel_digits(user()) != tel_digits(other.user())) return false;
         // Parameters: same set, values compared case-insensitively.
-        if (params().size() != other.params().size()) return false;
+        // Same parameter names, values compared case-insensitively (first occurrence each).
         for (const Param& p : params()) {
             auto o = other.params().find(p.name);
-            if (!o || !iequals_unescaped(p.value, o->value)) return false;
+            if (!o || !iequals_unescaped(params().find(p.name)->value, o->value)) return false;
+        }
+        for (const Param& p : other.params()) {
+            if (!params().contains(p.name)) return false;
         }
         return true;
     }
@@ -530,7 +531,12 @@ bool Uri::equivalent(const Uri& other) const {
         return iequals(name, "user") || iequals(name, "ttl") || iequals(name, "method") ||
                iequals(name, "maddr") || iequals(name, "transport");
     };
+    // A repeated parameter counts once, by its first occurrence (as find() reads it).
+    auto repeated = [](const ParamList& list, const Param& p) {
+        return list.find(p.name)->name.data() != p.name.data();
+    };
     for (const Param& p : params()) {
+        if (repeated(params(), p)) continue;
         auto o = other.params().find(p.name);
         if (o) {
             if (!iequals_unescaped(p.value, o->value)) return false;

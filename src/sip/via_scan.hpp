@@ -12,6 +12,8 @@ namespace voip::sip::detail {
 
 /// Parse the via-parm at the start of text; end is the index of the ',' after it, or
 /// text.size(). Errors: ParseError::bad_via.
-std::error_code parse_via_prefix(std::string_view text, Via& out, std::size_t& end) noexcept;
+/// When branch is given it receives the branch parameter's value (found in the same scan).
+std::error_code parse_via_prefix(std::string_view text, Via& out, std::size_t& end,
+                                 std::string_view* branch = nullptr) noexcept;
 
 }  // namespace voip::sip::detail

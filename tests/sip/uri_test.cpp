@@ -162,6 +162,17 @@ TEST(Uri, ComparisonDifferentPairs) {
     EXPECT_FALSE(parse("http://a") == parse("http://b"));
 }
 
+TEST(Uri, RepeatedParametersCompareByFirstOccurrence) {
+    // Found by fuzzing: equivalence must be reflexive even with a repeated parameter.
+    Uri u = parse("sip:a@h.example;transport=tc061;transport=tcp");
+    EXPECT_EQ(u, u);
+    EXPECT_EQ(u, parse("sip:a@h.example;transport=tc061"));
+    EXPECT_FALSE(u == parse("sip:a@h.example;transport=tcp"));
+    Uri tel = parse("tel:+1;a=1;a=2");
+    EXPECT_EQ(tel, tel);
+    EXPECT_FALSE(tel == parse("tel:+1;a=1;b=2"));
+}
+
 TEST(Uri, BuildAndEdit) {
     Uri u = Uri::make_sip("alice smith", "example.com", 5060);
     EXPECT_EQ(u.to_string(), "sip:alice%20smith@example.com:5060");
