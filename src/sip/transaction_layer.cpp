@@ -37,9 +37,10 @@ std::string client_key(std::string_view branch, std::string_view cseq_method) {
 
 // RFC 3261 §17.2.3. With the magic cookie: branch + sent-by of the top Via + method (ACK
 // matching INVITE). Without it (RFC 2543 peers): Request-URI, From tag, Call-ID, CSeq number,
-// top Via and method; the To tag is checked by the caller (the request's for non-ACK, the tag
-// of our response for ACK).
-std::optional<std::string> server_key(const Request& request, std::string_view method) {
+// top Via, method and the To tag of the request that created the transaction (@p to_tag: the
+// request's own, except for an ACK, whose To tag is checked against our response by the caller).
+std::optional<std::string> server_key(const Request& request, std::string_view method,
+                                      std::string_view to_tag) {
     auto via = request.top_via();
     auto cseq = request.cseq();
     if (!via || !cseq) return std::nullopt;
@@ -48,8 +49,8 @@ std::optional<std::string> server_key(const Request& request, std::string_view m
         return fmt::format("3261|{}|{}:{}|{}", via->branch(), lower(via->host),
                            via->port ? *via->port : 0, method);
     }
-    return fmt::format("2543|{}|{}|{}|{}|{}|{}", request.request_uri_text(), request.from_tag(),
-                       request.call_id(), cseq->number, method, via->to_string());
+    return fmt::format("2543|{}|{}|{}|{}|{}|{}|{}", request.request_uri_text(), request.from_tag(),
+                       request.call_id(), cseq->number, method, via->to_string(), to_tag);
 }
 
 bool is_rfc2543_key(const std::string& key) {
@@ -152,26 +153,29 @@ Result<void> TransactionLayer::receive(const Response& response, const Transport
 
 std::shared_ptr<ServerTransaction> TransactionLayer::match_server(const Request& request,
                                                                   std::string_view method) const {
-    auto key = server_key(request, method);
-    if (!key) return nullptr;
-    auto it = servers_.find(*key);
-    if (it == servers_.end()) return nullptr;
-    const auto& tx = it->second;
-    if (is_rfc2543_key(*key)) {
-        // §17.2.3: the To tag must match too: for an ACK, the tag of the response we sent;
-        // otherwise the To tag of the original request.
-        if (request.method_id() == Method::ack) {
-            const auto tag = tx->last_response() ? tx->last_response()->to_tag() : "";
-            if (request.to_tag() != tag) return nullptr;
-        } else if (request.to_tag() != tx->request().to_tag()) {
-            return nullptr;
-        }
+    if (request.method_id() != Method::ack) {
+        auto key = server_key(request, method, request.to_tag());
+        if (!key) return nullptr;
+        auto it = servers_.find(*key);
+        return it == servers_.end() ? nullptr : it->second;
     }
-    return tx;
+    // §17.2.3, RFC 2543 ACK: the INVITE had no To tag (or, inside a dialog, the same tag as
+    // the ACK); the ACK's To tag must equal the tag of the response we sent.
+    for (std::string_view invite_tag : {std::string_view{}, request.to_tag()}) {
+        auto key = server_key(request, method, invite_tag);
+        if (!key) return nullptr;
+        auto it = servers_.find(*key);
+        if (it == servers_.end()) continue;
+        const auto& tx = it->second;
+        if (!is_rfc2543_key(*key)) return tx;
+        const auto tag = tx->last_response() ? tx->last_response()->to_tag() : "";
+        if (request.to_tag() == tag) return tx;
+    }
+    return nullptr;
 }
 
 Result<void> TransactionLayer::receive(const Request& request, const TransportAddress& from) {
-    auto key = server_key(request, request.method());
+    auto key = server_key(request, request.method(), request.to_tag());
     if (!key) return TransactionError::unmatchable_message;
     if (auto tx = match_server(request, request.method())) {
         if (request.method_id() == Method::ack) {
@@ -189,7 +193,7 @@ Result<void> TransactionLayer::receive(const Request& request, const TransportAd
     }
     std::shared_ptr<ServerTransaction> tx(
         new ServerTransaction(*this, request, from, *key, channel_.is_reliable(from.kind)));
-    servers_[*key] = tx;
+    servers_.emplace(*key, tx);  // absent: match_server() found no transaction with this key
     std::shared_ptr<ServerTransaction> merged;
     if (auto mk = merge_key(request)) {
         auto found = merge_index_.find(*mk);

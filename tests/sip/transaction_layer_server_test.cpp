@@ -328,6 +328,35 @@ TEST_F(ServerLayerTest, Rfc2543InviteMatchesByDialogFieldsAndVia) {
     EXPECT_EQ(layer.find_invite_for_cancel(*cancel), tx);
 }
 
+// §17.2.3: the To tag is part of the RFC 2543 match: two requests that differ only there are
+// two live transactions, each absorbing its own retransmissions.
+TEST_F(ServerLayerTest, Rfc2543ToTagSeparatesTransactions) {
+    const std::string bytes = conformance("inv2543.dat");
+    std::string tagged = bytes;
+    tagged.replace(tagged.find("user=phone\r\nCall-ID"), 10, "user=phone;tag=dlg9");
+    deliver(Request::parse(bytes).value());
+    deliver(Request::parse(tagged).value());
+    ASSERT_EQ(seen.size(), 2U);
+    EXPECT_NE(seen[0].tx, seen[1].tx);
+    EXPECT_EQ(layer.server_count(), 2U);
+    deliver(Request::parse(bytes).value());
+    deliver(Request::parse(tagged).value());
+    EXPECT_EQ(seen.size(), 2U);
+    // The in-dialog one is answered; its ACK carries the same tag and matches it.
+    ASSERT_TRUE(seen[1].tx->respond(488));
+    Request ack = Request::parse(tagged).value();
+    EXPECT_EQ(ack.to_tag(), "dlg9");
+    EXPECT_EQ(seen[1].tx->last_response()->to_tag(), "dlg9");
+    std::string ack_bytes = tagged;
+    ack_bytes.replace(0, 6, "ACK");
+    ack_bytes.replace(ack_bytes.find("56 INVITE"), 9, "56 ACK");
+    auto parsed_ack = Request::parse(ack_bytes);
+    ASSERT_TRUE(parsed_ack) << parsed_ack.error().message();
+    deliver(*parsed_ack);
+    EXPECT_EQ(seen[1].tx->state(), ServerState::confirmed);
+    EXPECT_EQ(seen[0].tx->state(), ServerState::proceeding);
+}
+
 // RFC 4475 §3.2.1 badbranch.dat: branch is the bare cookie: still RFC 2543 matching, so
 // another request with the same bare branch but different Call-ID is a new transaction.
 TEST_F(ServerLayerTest, BareCookieBranchFallsBackToRfc2543Matching) {
