@@ -21,7 +21,7 @@ struct Multiplexer::Port {
     std::vector<Session*> sessions;
 };
 
-Multiplexer::Multiplexer(asio::io_context& io, Config config)
+Multiplexer::Multiplexer(asio::io_context& io, const Config& config)
     : io_(io),
       config_(config),
       next_port_(static_cast<std::uint16_t>(config.first_port + (config.first_port & 1U))) {}

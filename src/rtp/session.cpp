@@ -58,7 +58,12 @@ Session::Session(Multiplexer& mux, SessionConfig config)
 }
 
 Session::~Session() {
-    stop();
+    try {
+        stop();
+    } catch (...) {
+        // Building the BYE can only fail on allocation; the ports must still be released.
+        if (is_open()) mux_.close(*this, binding_);
+    }
 }
 
 Result<LocalPorts> Session::open() {
@@ -371,11 +376,10 @@ void Session::receive_rtcp(std::span<std::uint8_t> buffer, std::size_t size,
                 break;
             }
             case RtcpType::bye: {
+                // RFC 3550 §6.6: the BYE must name the source we hear (any, if none yet).
                 auto b = Bye::parse(packet);
-                if (b && remote_ssrc_ &&
-                    std::find(b->ssrcs.begin(), b->ssrcs.end(), *remote_ssrc_) != b->ssrcs.end()) {
-                    bye = true;
-                } else if (b && !remote_ssrc_) {
+                if (b && (!remote_ssrc_ || std::find(b->ssrcs.begin(), b->ssrcs.end(),
+                                                     *remote_ssrc_) != b->ssrcs.end())) {
                     bye = true;
                 }
                 break;

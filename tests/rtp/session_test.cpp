@@ -2,10 +2,15 @@
 #include <voip/rtp/multiplexer.hpp>
 #include <voip/rtp/session.hpp>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/use_future.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdio>
+#include <future>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -204,6 +209,37 @@ TEST(Session, HangUpDelegatesToTheOwnerAsAnAsyncOperation) {
     EXPECT_FALSE(orphan.has_value());
     ASSERT_TRUE(run_until(p.io, [&] { return orphan.has_value(); }));
     EXPECT_EQ(*orphan, MediaErrc::no_signalling);
+}
+
+TEST(Session, HangUpTakesAnyCompletionToken) {
+    SessionConfig config;
+    config.rtcp_interval = 1s;
+    Pair p(41650, config);
+    FakeOwner owner(p.io);
+    p.a.set_owner(&owner);
+    p.b.set_owner(&owner);
+
+    // A future.
+    std::future<void> done = p.a.hang_up(asio::use_future);
+    ASSERT_TRUE(run_until(p.io, [&] { return done.wait_for(0s) == std::future_status::ready; }));
+    EXPECT_NO_THROW(done.get());
+
+    // A coroutine.
+    std::optional<std::error_code> from_coroutine;
+    asio::co_spawn(
+        p.io,
+        [&]() -> asio::awaitable<void> {
+            try {
+                co_await p.b.hang_up(asio::use_awaitable);
+                from_coroutine = std::error_code{};
+            } catch (const std::system_error& e) {
+                from_coroutine = e.code();
+            }
+        },
+        asio::detached);
+    ASSERT_TRUE(run_until(p.io, [&] { return from_coroutine.has_value(); }));
+    EXPECT_FALSE(*from_coroutine);
+    EXPECT_EQ(owner.calls.size(), 2U);
 }
 
 TEST(Session, LossAndReorderingThroughARelayShowInTheStatistics) {

@@ -55,7 +55,7 @@ public:
     /// One bound UDP socket and the sessions listening on it (opaque to users).
     struct Port;
 
-    Multiplexer(asio::io_context& io, Config config);
+    Multiplexer(asio::io_context& io, const Config& config);
     explicit Multiplexer(asio::io_context& io) : Multiplexer(io, Config{}) {}
     /// Closes every socket; sessions still attached stop receiving.
     ~Multiplexer();
