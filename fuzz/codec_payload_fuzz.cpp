@@ -62,6 +62,7 @@ void fuzz_dtmf(std::span<const std::uint8_t> data) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
     if (size == 0) return 0;
     static const auto pcmu = voip::codec::make_pcmu();

@@ -31,7 +31,7 @@ namespace {
 using voip::codec::Codec;
 
 std::vector<float> synthetic_voice(std::uint32_t rate) {
-    std::vector<float> out(rate * 5);
+    std::vector<float> out(std::size_t{rate} * 5);
     std::mt19937 rng(1);
     std::normal_distribution<float> noise(0.0F, 0.01F);
     double phase = 0;
@@ -58,7 +58,7 @@ const std::vector<float>& speech(std::uint32_t rate) {
                             "' 'The quick brown fox jumps over the lazy dog. Please call me "
                             "back at five five five, one two three four.' 2>/dev/null";
     std::vector<float> samples;
-    if (std::system(cmd.c_str()) == 0) {  // NOLINT(cert-env33-c): benchmark fixture
+    if (std::system(cmd.c_str()) == 0) {  // NOLINT(cert-env33-c,concurrency-mt-unsafe): fixture
         if (auto audio = voip::codec::read_wav(wav, rate)) samples = std::move(audio->samples);
     }
     std::filesystem::remove(wav);
@@ -85,7 +85,7 @@ void run(benchmark::State& state, const std::shared_ptr<const Codec>& codec,
     std::vector<float> pcm((*dec)->max_samples_per_payload());
     std::size_t i = 0;
     std::size_t bytes = 0;
-    for (auto _ : state) {
+    for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
         const std::span<const float> in{audio.data() + (i % frames) * frame, frame};
         auto n = (*enc)->encode(in, payload);
         if (!n) {

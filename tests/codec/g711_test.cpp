@@ -123,7 +123,7 @@ TEST(G711, ConcealmentContinuesTheSignalAndFades) {
     // The first concealed frame repeats the tone at nearly its level, not silence.
     EXPECT_GT(rms(lost), 0.2F);
     // After a long gap spandsp's PLC fades out to silence rather than buzzing forever.
-    std::vector<float> later(160 * 30);
+    std::vector<float> later(std::size_t{160} * 30);
     dec->conceal(later);
     EXPECT_LT(rms(std::span(later).last(160)), 0.01F);
 }

@@ -113,9 +113,9 @@ TEST(Opus, TenPercentLossDecodesWithoutGaps) {
     std::bernoulli_distribution loss(0.10);
     std::vector<bool> lost(packets.size());
     std::size_t n_lost = 0;
-    for (std::size_t i = 0; i < lost.size(); ++i) {
-        lost[i] = loss(rng);
-        n_lost += lost[i] ? 1 : 0;
+    for (auto&& l : lost) {
+        l = loss(rng);
+        n_lost += l ? 1 : 0;
     }
     ASSERT_GT(n_lost, packets.size() / 20);  // the seed really loses ~10 %
 
@@ -182,9 +182,9 @@ TEST(Opus, ConcealFillsAnyLength) {
     std::vector<float> odd(333, 7.0F);  // not a multiple of 2.5 ms
     dec->conceal(odd);
     for (const float s : odd)
-        ASSERT_LT(std::abs(s), 2.0F);                  // every sample written
-    EXPECT_GT(rms(std::span(odd).first(160)), 0.05F);  // continues the tone
-    std::vector<float> long_gap(16000 / 5 * 2, 7.0F);  // 400 ms > one Opus packet
+        ASSERT_LT(std::abs(s), 2.0F);                               // every sample written
+    EXPECT_GT(rms(std::span(odd).first(160)), 0.05F);               // continues the tone
+    std::vector<float> long_gap(std::size_t{16000} / 5 * 2, 7.0F);  // 400 ms > one Opus packet
     dec->conceal(long_gap);
     for (const float s : long_gap)
         ASSERT_LT(std::abs(s), 2.0F);

@@ -35,7 +35,7 @@ inline const std::vector<float>& speech(std::uint32_t rate) {
         "espeak-ng -s 150 -w '" + wav.string() +
         "' 'The quick brown fox jumps over the lazy dog. Please call me back at five five "
         "five, one two three four, before noon tomorrow.' 2>/dev/null";
-    const int rc = std::system(cmd.c_str());  // NOLINT(cert-env33-c): test fixture tool
+    const int rc = std::system(cmd.c_str());  // NOLINT(cert-env33-c,concurrency-mt-unsafe): fixture
     EXPECT_EQ(rc, 0) << "espeak-ng failed: " << cmd;
     auto audio = read_wav(wav, rate);
     std::filesystem::remove(wav);
