@@ -10,8 +10,8 @@
 namespace voip::stun {
 
 struct BindingClient::State : std::enable_shared_from_this<State> {
-    State(asio::ip::udp::socket& s, const asio::ip::udp::endpoint& srv, BindingOptions opts)
-        : socket(s), server(srv), options(std::move(opts)), timer(s.get_executor()) {}
+    State(asio::ip::udp::socket& s, asio::ip::udp::endpoint srv, BindingOptions opts)
+        : socket(s), server(std::move(srv)), options(std::move(opts)), timer(s.get_executor()) {}
 
     void finish(std::error_code error, const asio::ip::udp::endpoint& endpoint = {}) {
         timer.cancel();
