@@ -464,9 +464,22 @@ void Uri::remove_param(std::string_view name) {
 Result<Uri> Uri::to_sip(std::string_view host) const {
     if (scheme_ != Scheme::tel) return ParseError::bad_uri;
     // RFC 3261 §19.1.6: the telephone-subscriber, parameters included, becomes the user part.
+    // Characters a SIP user part may not hold literally (e.g. ':' '[' ']' in a tel parameter)
+    // are escaped; existing %HH escapes are kept.
     std::string text = "sip:";
-    text += user();
-    text += view(params_);
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string subscriber(user());
+    subscriber += view(params_);
+    for (char c : subscriber) {
+        if (c == '%' || detail::is(c, detail::unreserved | detail::user_extra)) {
+            text += c;
+        } else {
+            auto b = static_cast<unsigned char>(c);
+            text += '%';
+            text += digits[b >> 4];
+            text += digits[b & 15];
+        }
+    }
     text += '@';
     text += bracket_host(host);
     text += ";user=phone";

@@ -78,6 +78,11 @@ TEST(Uri, TelAndConversionToSip) {
     EXPECT_EQ(sip->user(), "+1-201-555-0123;phone-context=example.com");
     EXPECT_EQ(sip->host(), "gw.example.com");
     EXPECT_FALSE(parse("sip:a@b.example").to_sip("x.example").has_value());
+    // Found by fuzzing: tel parameter characters the SIP user part cannot hold get escaped.
+    auto escaped = parse("tel:+1;x]=a:b").to_sip("gw.example.com");
+    ASSERT_TRUE(escaped.has_value());
+    EXPECT_EQ(escaped->user(), "+1;x%5D=a%3Ab");
+    EXPECT_EQ(escaped->user_unescaped(), "+1;x]=a:b");
     EXPECT_TRUE(Uri::parse("tel:7042").has_value());
     EXPECT_FALSE(Uri::parse("tel:").has_value());
     EXPECT_FALSE(Uri::parse("tel:+1 555").has_value());
