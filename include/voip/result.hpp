@@ -36,7 +36,7 @@ public:
         check();
         return std::get<0>(state_);
     }
-    const T& value() const& {
+    [[nodiscard]] const T& value() const& {
         check();
         return std::get<0>(state_);
     }
