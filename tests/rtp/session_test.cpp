@@ -211,20 +211,29 @@ TEST(Session, HangUpDelegatesToTheOwnerAsAnAsyncOperation) {
     EXPECT_EQ(*orphan, MediaErrc::no_signalling);
 }
 
-TEST(Session, HangUpTakesAnyCompletionToken) {
+TEST(Session, HangUpWorksWithAFuture) {
     SessionConfig config;
     config.rtcp_interval = 1s;
     Pair p(41650, config);
     FakeOwner owner(p.io);
     p.a.set_owner(&owner);
-    p.b.set_owner(&owner);
 
-    // A future.
     std::future<void> done = p.a.hang_up(asio::use_future);
     ASSERT_TRUE(run_until(p.io, [&] { return done.wait_for(0s) == std::future_status::ready; }));
     EXPECT_NO_THROW(done.get());
 
-    // A coroutine.
+    EXPECT_EQ(owner.calls.size(), 1U);
+}
+
+// Asio enables coroutines only where it detects them (g++ 12 here; not clang 14 with
+// libstdc++), so this test exists where use_awaitable does.
+#if defined(ASIO_HAS_CO_AWAIT)
+TEST(Session, HangUpWorksInACoroutine) {
+    SessionConfig config;
+    config.rtcp_interval = 1s;
+    Pair p(41660, config);
+    FakeOwner owner(p.io);
+    p.b.set_owner(&owner);
     std::optional<std::error_code> from_coroutine;
     asio::co_spawn(
         p.io,
@@ -239,8 +248,10 @@ TEST(Session, HangUpTakesAnyCompletionToken) {
         asio::detached);
     ASSERT_TRUE(run_until(p.io, [&] { return from_coroutine.has_value(); }));
     EXPECT_FALSE(*from_coroutine);
-    EXPECT_EQ(owner.calls.size(), 2U);
+    EXPECT_EQ(owner.calls.size(), 1U);
+    EXPECT_FALSE(p.b.is_open());
 }
+#endif
 
 TEST(Session, LossAndReorderingThroughARelayShowInTheStatistics) {
     asio::io_context io;
