@@ -392,6 +392,19 @@ void TransportLayer::connect(const TransportAddress& to, std::string server_name
     connection->add_connect_waiter(std::move(handler));
 }
 
+void TransportLayer::set_server_name(const TransportAddress& to, std::string server_name) {
+    state_->server_names[to] = std::move(server_name);
+}
+
+Result<TransportAddress> TransportLayer::resolve(const Uri& uri) {
+    auto target = uri_target(uri);
+    if (!target) return target.error();
+    auto address = resolve_target(uri);
+    if (address && address->kind == TransportKind::tls && !parse_ip_host(target->host))
+        set_server_name(*address, target->host);
+    return address;
+}
+
 void TransportLayer::send_keepalive(FlowId flow, std::chrono::milliseconds timeout,
                                     KeepaliveHandler handler) {
     auto connection = state_->find(flow);

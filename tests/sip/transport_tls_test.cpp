@@ -16,6 +16,7 @@ namespace voip::sip {
 namespace {
 
 using test::run_until;
+using Inbox = std::vector<AnyMessage>;
 using test::tls_file;
 using namespace std::chrono_literals;
 
@@ -60,6 +61,33 @@ TEST_F(TlsFixture, VerifiesOverIpv6) {
     const auto v6 = server.listen("tls:[::1]:0").value();
     EXPECT_FALSE(connect(trusting("ca.pem"), "localhost", v6));
     EXPECT_FALSE(connect(trusting("ca.pem"), "", v6));  // SAN IP:::1
+}
+
+TEST_F(TlsFixture, ResolveRecordsTheUriHostForVerification) {
+    TransportConfig config;
+    config.tls = trusting("ca.pem");
+    TransportLayer client(io.get_executor(), config);
+    Inbox in;
+    server.on_message([&](ReceivedMessage& m) { in.push_back(std::move(m.message)); });
+    // sips:localhost resolves to a loopback address; the certificate is checked for
+    // "localhost". The server listens on 127.0.0.1 only, so resolve the numeric form too.
+    auto by_name =
+        client.resolve(Uri::parse("sips:bob@localhost:" + std::to_string(server_v4.port)).value());
+    ASSERT_TRUE(by_name) << by_name.error().message();
+    EXPECT_EQ(by_name->kind, TransportKind::tls);
+    const TransportAddress to{TransportKind::tls, server_v4.address, server_v4.port};
+    if (by_name->address != server_v4.address) client.set_server_name(to, "localhost");
+    client.send(test::make_options(client, to, "resolved"), to, nullptr);
+    ASSERT_TRUE(run_until(io, [&] { return in.size() == 1; }));
+
+    // A server name the certificate does not carry makes the on-demand connection fail.
+    TransportLayer other(io.get_executor(), config);
+    other.set_server_name(to, "pbx.example.com");
+    std::optional<std::error_code> error;
+    other.send(test::make_options(other, to, "wrongname"), to,
+               [&](std::error_code ec) { error = ec; });
+    ASSERT_TRUE(run_until(io, [&] { return error.has_value(); }));
+    EXPECT_EQ(*error, make_error_code(TransportError::tls_hostname_mismatch));
 }
 
 TEST_F(TlsFixture, WrongHostNameFails) {

@@ -36,7 +36,7 @@ struct TransportConfig {
     /// TCP connect plus TLS handshake (64*T1, like Timer B).
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(32);
     /// Bytes queued for writing on one connection before sends fail with write_queue_full.
-    std::size_t max_write_queue_bytes = 1024 * 1024;
+    std::size_t max_write_queue_bytes = std::size_t{1024} * 1024;
     /// RFC 3261 §18.2.1 / RFC 3581 §4: add `received`/`rport` to the top Via of received
     /// requests before handing them up.
     bool stamp_received = true;

@@ -23,6 +23,7 @@
 #include <voip/sip/transport.hpp>
 #include <voip/sip/transport_address.hpp>
 #include <voip/sip/transport_error.hpp>
+#include <voip/sip/uri.hpp>
 
 #include <asio/any_io_executor.hpp>
 
@@ -96,6 +97,12 @@ public:
     /// and the certificate must match it (empty: match the IP address); it is also used by
     /// later on-demand connections to @p to.
     void connect(const TransportAddress& to, std::string server_name, ConnectHandler handler);
+    /// The host name a TLS connection to @p to must present a certificate for (and sends as
+    /// SNI). Without one, the certificate must name the IP address.
+    void set_server_name(const TransportAddress& to, std::string server_name);
+    /// resolve_target(@p uri) (transport_routing.hpp); for TLS targets whose host is a name,
+    /// also set_server_name(result, host), so the certificate is checked against the URI host.
+    [[nodiscard]] Result<TransportAddress> resolve(const Uri& uri);
     /// RFC 5626 §4.4.1: send a CRLFCRLF ping on @p flow; @p handler gets success on the CRLF
     /// pong, TransportError::keepalive_timeout after @p timeout, or the flow's close reason.
     void send_keepalive(FlowId flow, std::chrono::milliseconds timeout, KeepaliveHandler handler);
