@@ -56,12 +56,14 @@ std::error_code parse_via_prefix(std::string_view s, Via& via, std::size_t& end,
         std::size_t close = s.find(']', i);
         if (close == std::string_view::npos) return bad();
         i = close + 1;
+        via.host = s.substr(host_begin, i - host_begin);
+        if (!valid_host(via.host)) return bad();
     } else {
-        while (i < s.size() && is(s[i], host))
-            ++i;
+        std::size_t len = scan_host(s.substr(i));
+        if (len == 0) return bad();
+        i += len;
+        via.host = s.substr(host_begin, len);
     }
-    via.host = s.substr(host_begin, i - host_begin);
-    if (!valid_host(via.host)) return bad();
     i = skip_ws(s, i);
     if (i < s.size() && s[i] == ':') {
         i = skip_ws(s, i + 1);

@@ -1,6 +1,7 @@
 #include <voip/sip/headers.hpp>
 
 #include <array>
+#include <cstring>
 
 #include "sip/chars.hpp"
 
@@ -136,7 +137,13 @@ HeaderId header_id(std::string_view name) noexcept {
     while (true) {
         HeaderId id = name_slots[slot];
         if (id == HeaderId::other) return id;
-        if (iequals(header_table[static_cast<std::size_t>(id)].name, name)) return id;
+        std::string_view candidate = header_table[static_cast<std::size_t>(id)].name;
+        // Most messages spell names canonically: try the exact bytes first.
+        if (candidate.size() == name.size() &&
+            (std::memcmp(candidate.data(), name.data(), name.size()) == 0 ||
+             iequals(candidate, name))) {
+            return id;
+        }
         slot = (slot + 1) % name_slots.size();
     }
 }

@@ -220,6 +220,10 @@ std::error_code parse_tel(std::string_view text, std::size_t start, UriParts& ou
 
 }  // namespace
 
+std::size_t scan_host(std::string_view s) noexcept {
+    return scan_host_name(s);
+}
+
 bool parse_port(std::string_view digits, std::uint16_t& port) noexcept {
     if (digits.empty() || digits.size() > 5) return false;
     unsigned value = 0;

@@ -33,6 +33,10 @@ std::error_code parse_uri_parts(std::string_view text, UriParts& out) noexcept;
 /// Validate a host (hostname, IPv4address, IPv6reference) per RFC 3261 §25.1.
 bool valid_host(std::string_view host) noexcept;
 
+/// Length of the hostname or IPv4address at the start of s (0 when there is none); the caller
+/// checks what follows it.
+std::size_t scan_host(std::string_view s) noexcept;
+
 /// Parse 1*DIGIT into a port; false when not digits or > 65535.
 bool parse_port(std::string_view digits, std::uint16_t& port) noexcept;
 
