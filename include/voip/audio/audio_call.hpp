@@ -1,0 +1,239 @@
+#pragma once
+/// @file
+/// audio::AudioCall: an rtp::Session that speaks and hears. It negotiates a codec from the
+/// SDP offer/answer result, decodes every packet through a jitter buffer to float32 mono at
+/// one rate (16 kHz by default) and hands each 20 ms to on_audio(); send_audio() queues audio
+/// that goes out encoded, paced on a drift-free 20 ms grid; DTMF goes both ways as RFC 4733
+/// telephone-events.
+///
+/// @code
+///   class Listener : public voip::AudioCall {
+///       using AudioCall::AudioCall;
+///       void on_audio(std::span<const float> samples, float rms) override { ... }
+///       void on_dtmf(char digit, std::chrono::milliseconds duration) override { ... }
+///   };
+///   Listener call{mux};
+///   call.open().value();
+///   auto offer = voip::sdp::create_offer(call.local_media("192.0.2.1"), session).value();
+///   ...                                          // the answer comes back
+///   call.start_media(voip::sdp::apply_answer(offer, answer).value()).value();
+///   call.send_audio(prompt.samples);             // or co_await call.send_audio(s, use_awaitable)
+/// @endcode
+///
+/// Silence: while nothing is queued the call keeps sending encoded digital silence, one packet
+/// per 20 ms (as most phones do without VAD/DTX), so the RTP timestamp advances with the
+/// clock, the far end's jitter buffer and RTCP stay fed, and NATs stay open. The first packet
+/// of queued audio after silence carries the marker bit (RFC 3551 §4.1).
+///
+/// Threading: everything on the multiplexer's io_context, like rtp::Session.
+
+#include <voip/audio/error.hpp>
+#include <voip/audio/pacer.hpp>
+#include <voip/codec/codec.hpp>
+#include <voip/codec/opus.hpp>
+#include <voip/codec/registry.hpp>
+#include <voip/codec/resampler.hpp>
+#include <voip/codec/telephone_event.hpp>
+#include <voip/result.hpp>
+#include <voip/rtp/jitter_buffer.hpp>
+#include <voip/rtp/session.hpp>
+#include <voip/sdp/offer_answer.hpp>
+
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace voip::audio {
+
+struct AudioConfig {
+    /// Rate of the audio on_audio() delivers and send_audio() takes.
+    std::uint32_t sample_rate = 16000;
+    /// The RTP session underneath (its clock_rate only feeds the session's own RTCP jitter
+    /// figure; AudioStats::jitter is measured at the negotiated clock rate).
+    rtp::SessionConfig session{};
+    /// The codecs we can use; null = codec::Registry::with_defaults(opus).
+    std::shared_ptr<const codec::Registry> registry;
+    /// Opus tuning for the default registry (16 kHz internally: no resampling in a 16 kHz call).
+    codec::OpusConfig opus{.sample_rate = 16000};
+    /// The jitter buffer (clock_rate and frame are set from the negotiated codec).
+    rtp::JitterBuffer::Config jitter{};
+    /// Packets sent on one wake-up beyond the one due, after the timer was late.
+    std::size_t max_catch_up = 2;
+    /// Lost frames concealed (codec PLC) before the gap is played as silence.
+    std::size_t max_concealed_frames = 5;
+    /// Offer RFC 4733 telephone-event for DTMF.
+    bool telephone_event = true;
+    /// Suite of the SDES key local_media() generates when SRTP is asked for.
+    std::string srtp_suite = "AES_CM_128_HMAC_SHA1_80";
+    /// Queued outbound audio beyond this (seconds at sample_rate) is refused (bounded memory).
+    std::chrono::seconds max_queued{120};
+};
+
+/// What the call measured, beside rtp::Session::stats().
+struct AudioStats {
+    std::string codec;  ///< negotiated encoding name, empty before start_media()
+    std::uint32_t clock_rate = 0;
+    std::uint64_t frames_sent = 0;         ///< audio packets (speech and silence)
+    std::uint64_t speech_frames_sent = 0;  ///< packets carrying queued audio
+    std::uint64_t dtmf_packets_sent = 0;
+    std::uint64_t ticks_skipped = 0;  ///< pacing grid points dropped after stalls
+    std::uint64_t frames_decoded = 0;
+    std::uint64_t frames_concealed = 0;
+    std::uint64_t decode_errors = 0;
+    std::uint64_t unknown_payload_types = 0;
+    std::uint64_t dtmf_received = 0;
+    std::chrono::microseconds jitter{0};  ///< jitter buffer's RFC 3550 §A.8 estimate
+    rtp::JitterBuffer::Statistics jitter_buffer{};
+};
+
+class AudioCall : public rtp::Session {
+public:
+    explicit AudioCall(rtp::Multiplexer& mux, AudioConfig config = {});
+    ~AudioCall() override;
+    AudioCall(const AudioCall&) = delete;
+    AudioCall& operator=(const AudioCall&) = delete;
+    AudioCall(AudioCall&&) = delete;
+    AudioCall& operator=(AudioCall&&) = delete;
+
+    /// Our side for sdp::create_offer / create_answer: the open RTP port at @p address, the
+    /// codecs of codec_preference() that the registry has (+ telephone-event), and with
+    /// @p crypto other than off a fresh SDES key of AudioConfig::srtp_suite.
+    /// Throws std::logic_error if the session is not open (programmer error).
+    [[nodiscard]] Result<sdp::LocalMedia> local_media(
+        const std::string& address, sdp::CryptoPolicy crypto = sdp::CryptoPolicy::off) const;
+
+    /// Starts the media as agreed: codec encoder/decoder, remote addresses, SRTP keys, RTCP
+    /// and the 20 ms clock. Errors: codec::Errc::unknown_codec, srtp errors for bad keys,
+    /// asio errors for a bad remote address.
+    Result<void> start_media(const sdp::Negotiated& negotiated);
+    /// Stops the clock and the RTP session (RTCP BYE); pending send_audio operations complete
+    /// with asio::error::operation_aborted. Idempotent.
+    void stop_media();
+    [[nodiscard]] bool media_started() const noexcept { return started_; }
+
+    /// Queues @p samples (at AudioConfig::sample_rate) to be sent after what is queued.
+    /// Audio beyond AudioConfig::max_queued is dropped (and logged); before start_media() it
+    /// waits in the queue.
+    void send_audio(std::span<const float> samples);
+    /// Same, as an asynchronous operation that completes (void(std::error_code)) when the last
+    /// of these samples has been sent, or with operation_aborted on cancel/stop. The samples
+    /// are copied when the operation starts. Any completion token (callbacks, use_awaitable,
+    /// use_future).
+    template <class CompletionToken>
+    auto send_audio(std::span<const float> samples, CompletionToken&& token) {
+        return asio::async_initiate<CompletionToken, void(std::error_code)>(
+            [this](auto handler, std::span<const float> s) {
+                auto executor = asio::get_associated_executor(handler, context().get_executor());
+                auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+                enqueue(s, [shared, executor](std::error_code ec) {
+                    asio::post(executor, [shared, ec] { std::move (*shared)(ec); });
+                });
+            },
+            token, samples);
+    }
+    /// Drops everything queued; pending operations complete with operation_aborted.
+    void cancel_outbound_audio();
+    /// Samples (at AudioConfig::sample_rate) still waiting to be sent.
+    [[nodiscard]] std::size_t queued_samples() const noexcept;
+
+    /// Sends a DTMF digit ('0'-'9', '*', '#', 'A'-'D') as RFC 4733 events after any digit
+    /// still playing; queued audio waits meanwhile. Errors: codec::Errc::invalid_parameter
+    /// for a bad digit or duration, audio::Errc::no_telephone_event, audio::Errc::not_started.
+    Result<void> send_dtmf(char digit,
+                           std::chrono::milliseconds duration = std::chrono::milliseconds{100});
+
+    [[nodiscard]] AudioStats audio_stats() const;
+    [[nodiscard]] const AudioConfig& audio_config() const noexcept { return config_; }
+    /// The negotiated codec's format (sample rate, clock rate), once started.
+    [[nodiscard]] const codec::Format* codec_format() const noexcept;
+    /// The SRTP suite in use, empty for plain RTP.
+    [[nodiscard]] const std::string& srtp_suite() const noexcept { return srtp_suite_; }
+
+protected:
+    /// Codec encoding names in preference order (offer and answer order). Override per class.
+    [[nodiscard]] virtual std::vector<std::string> codec_preference() const;
+    /// 20 ms of decoded far-end audio (silence while the far end's packets are missing once
+    /// they started), at AudioConfig::sample_rate, with its RMS.
+    virtual void on_audio(std::span<const float> samples, float rms);
+    /// A DTMF digit arrived (RFC 4733), once per key press, in order.
+    virtual void on_dtmf(char digit, std::chrono::milliseconds duration);
+    /// The last queued audio has been sent.
+    virtual void on_audio_sent();
+
+    void on_packet(const rtp::PacketView& packet) override;
+
+private:
+    using Completion = std::function<void(std::error_code)>;
+    struct Pending {
+        std::uint64_t end;  // sent_samples_ value at which it is complete
+        Completion done;
+    };
+
+    void enqueue(std::span<const float> samples, Completion done);
+    void schedule();
+    void on_tick();
+    void send_tick();
+    void playout_tick();
+    void finish_pending(std::error_code ec);
+    [[nodiscard]] std::uint32_t peek_next_timestamp() const;
+
+    AudioConfig config_;
+    std::shared_ptr<const codec::Registry> registry_;
+    bool started_ = false;
+
+    // Negotiated.
+    std::optional<codec::Format> format_;
+    std::unique_ptr<codec::Encoder> encoder_;
+    std::unique_ptr<codec::Decoder> decoder_;
+    std::uint8_t send_pt_ = 0;
+    std::uint8_t receive_pt_ = 0;
+    std::optional<std::uint8_t> dtmf_pt_;
+    std::string srtp_suite_;
+    bool may_send_ = true;  // negotiated direction sendrecv/sendonly
+
+    // Clock.
+    asio::steady_timer timer_;
+    Pacer pacer_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+
+    // Sending.
+    std::deque<float> outbound_;  // at the codec's sample rate
+    std::deque<Pending> pending_;
+    std::uint64_t queued_samples_ = 0;   // total ever queued (codec rate)
+    std::uint64_t sent_samples_ = 0;     // total ever sent (codec rate)
+    std::uint32_t media_timestamp_ = 0;  // RTP timestamp of the packet time being sent
+    bool talking_ = false;               // the previous packet carried queued audio
+    std::optional<codec::DtmfSender> dtmf_sender_;
+    std::vector<float> frame_;
+    std::vector<std::uint8_t> payload_;
+
+    // Receiving.
+    std::optional<rtp::JitterBuffer> jitter_;
+    std::optional<codec::DtmfReceiver> dtmf_receiver_;
+    std::optional<codec::Resampler> playout_resampler_;
+    std::vector<float> decoded_;
+    std::vector<float> playout_;
+    bool receiving_ = false;  // the first packet arrived
+    std::size_t concealed_run_ = 0;
+
+    AudioStats stats_;
+};
+
+}  // namespace voip::audio
+
+namespace voip {
+using audio::AudioCall;
+using audio::AudioConfig;
+}  // namespace voip

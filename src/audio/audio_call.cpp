@@ -1,0 +1,401 @@
+#include <voip/audio/audio_call.hpp>
+#include <voip/codec/error.hpp>
+#include <voip/codec/samples.hpp>
+#include <voip/log.hpp>
+#include <voip/sdp/crypto.hpp>
+#include <voip/srtp/error.hpp>
+#include <voip/srtp/key_material.hpp>
+#include <voip/srtp/transform.hpp>
+
+#include <asio/error.hpp>
+#include <asio/ip/address.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+namespace voip::audio {
+namespace {
+
+constexpr std::string_view component = "audio";
+constexpr std::chrono::milliseconds packet_time{20};
+
+std::shared_ptr<const codec::Registry> registry_for(const AudioConfig& config) {
+    if (config.registry) return config.registry;
+    return std::make_shared<const codec::Registry>(codec::Registry::with_defaults(config.opus));
+}
+
+Result<srtp::KeyMaterial> key_of(srtp::Suite suite, const sdp::Crypto& crypto) {
+    if (crypto.keys.empty()) return srtp::Errc::bad_key_params;
+    return srtp::KeyMaterial::from_inline(suite, "inline:" + crypto.keys.front().key_salt);
+}
+
+}  // namespace
+
+AudioCall::AudioCall(rtp::Multiplexer& mux, AudioConfig config)
+    : Session(mux, config.session),
+      config_(std::move(config)),
+      registry_(registry_for(config_)),
+      timer_(mux.context()),
+      pacer_(packet_time, config_.max_catch_up) {
+    if (config_.sample_rate == 0) throw std::invalid_argument("AudioCall: zero sample rate");
+}
+
+AudioCall::~AudioCall() {
+    try {
+        stop_media();
+    } catch (const std::exception& e) {  // timer cancel can throw; a destructor must not
+        log::warning(component, "stop on destruction failed: {}", e.what());
+    }
+}
+
+std::vector<std::string> AudioCall::codec_preference() const {
+    return {"opus", "G722", "PCMU", "PCMA"};
+}
+
+Result<sdp::LocalMedia> AudioCall::local_media(const std::string& address,
+                                               sdp::CryptoPolicy crypto) const {
+    if (!is_open()) throw std::logic_error("AudioCall::local_media: open() the session first");
+    sdp::LocalMedia m;
+    m.address = address;
+    m.port = local_ports().rtp.port();
+    m.rtcp_mux = config().rtcp_mux;
+    std::vector<std::uint32_t> clock_rates;
+    for (const auto& name : codec_preference()) {
+        const auto codec = registry_->find(name);
+        if (!codec) continue;
+        const codec::Format& f = codec->format();
+        std::optional<std::uint8_t> pt;
+        if (f.payload_type >= 0 && f.payload_type < 128)
+            pt = static_cast<std::uint8_t>(f.payload_type);
+        m.codecs.emplace_back(f.encoding_name, f.clock_rate, f.channels, f.fmtp, pt);
+        if (std::find(clock_rates.begin(), clock_rates.end(), f.clock_rate) == clock_rates.end()) {
+            clock_rates.push_back(f.clock_rate);
+        }
+    }
+    if (config_.telephone_event) {
+        // RFC 4733 §2.1: telephone-event runs at the clock rate of the audio codec, so one
+        // per clock rate offered.
+        for (const auto rate : clock_rates) {
+            const auto f = codec::telephone_event_format(rate, rate == 8000 ? 101 : -1);
+            std::optional<std::uint8_t> pt;
+            if (f.payload_type >= 0) pt = static_cast<std::uint8_t>(f.payload_type);
+            m.codecs.emplace_back(f.encoding_name, rate, 1, f.fmtp, pt);
+        }
+    }
+    if (crypto != sdp::CryptoPolicy::off) {
+        auto line = sdp::Crypto::generate(1, config_.srtp_suite);
+        if (!line) return line.error();
+        m.crypto_policy = crypto;
+        m.crypto.push_back(std::move(*line));
+    }
+    return m;
+}
+
+Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
+    if (started_) return Errc::already_started;
+    const auto codec = registry_->find(negotiated.codec.name, negotiated.codec.clock_rate);
+    if (!codec) return codec::Errc::unknown_codec;
+    const auto fmtp = codec::Fmtp::parse(negotiated.codec.fmtp);
+    auto encoder = codec->make_encoder(fmtp);
+    if (!encoder) return encoder.error();
+    auto decoder = codec->make_decoder(fmtp);
+    if (!decoder) return decoder.error();
+
+    std::error_code ec;
+    const auto address = asio::ip::make_address(negotiated.remote_address, ec);
+    if (ec) return Errc::bad_remote_address;
+    std::optional<asio::ip::udp::endpoint> rtcp;
+    if (negotiated.remote_rtcp_port != 0) {
+        const auto rtcp_address = negotiated.remote_rtcp_address.empty()
+                                      ? address
+                                      : asio::ip::make_address(negotiated.remote_rtcp_address, ec);
+        if (ec) return Errc::bad_remote_address;
+        rtcp = asio::ip::udp::endpoint(rtcp_address, negotiated.remote_rtcp_port);
+    }
+
+    std::unique_ptr<srtp::Transform> transform;
+    if (negotiated.srtp) {
+        const auto suite = srtp::suite_from_string(negotiated.srtp->suite);
+        if (!suite) return suite.error();
+        auto local = key_of(*suite, negotiated.srtp->local);
+        if (!local) return local.error();
+        auto remote = key_of(*suite, negotiated.srtp->remote);
+        if (!remote) return remote.error();
+        auto t = srtp::Transform::create(*local, *remote);
+        if (!t) return t.error();
+        transform = std::move(*t);
+    }
+
+    auto resampler = codec::Resampler::create(codec->format().sample_rate, config_.sample_rate);
+    if (!resampler) return resampler.error();
+
+    // Everything checked: commit.
+    format_ = codec->format();
+    encoder_ = std::move(*encoder);
+    decoder_ = std::move(*decoder);
+    send_pt_ = negotiated.codec.payload_type;
+    receive_pt_ = negotiated.receive_payload_type;
+    may_send_ = negotiated.direction == sdp::Direction::sendrecv ||
+                negotiated.direction == sdp::Direction::sendonly;
+    if (negotiated.telephone_event) {
+        dtmf_pt_ = negotiated.telephone_event->payload_type;
+        dtmf_sender_.emplace(negotiated.telephone_event->clock_rate, packet_time);
+        dtmf_receiver_.emplace(negotiated.telephone_event->clock_rate);
+    }
+    set_remote(asio::ip::udp::endpoint(address, negotiated.remote_port), rtcp);
+    if (transform) {
+        srtp_suite_ = negotiated.srtp->suite;
+        set_transform(std::move(transform));
+    }
+    auto jitter = config_.jitter;
+    jitter.clock_rate = format_->clock_rate;
+    jitter.frame = packet_time;
+    jitter_.emplace(jitter);
+    playout_resampler_.emplace(std::move(*resampler));
+    frame_.assign(format_->samples_per_frame(), 0.0F);
+    payload_.assign(encoder_->max_payload_size(), 0);
+    decoded_.assign(std::max(decoder_->max_samples_per_payload(), frame_.size()), 0.0F);
+    stats_.codec = format_->encoding_name;
+    stats_.clock_rate = format_->clock_rate;
+
+    media_timestamp_ = next_timestamp();
+    start();  // RTCP
+    started_ = true;
+    pacer_.start(std::chrono::steady_clock::now());
+    schedule();
+    log::debug(component, "media started: {} PT {} to {}:{}{}", format_->encoding_name, send_pt_,
+               negotiated.remote_address, negotiated.remote_port,
+               srtp_suite_.empty() ? "" : " (SRTP)");
+    return {};
+}
+
+void AudioCall::stop_media() {
+    if (!started_) return;
+    started_ = false;
+    timer_.cancel();
+    outbound_.clear();
+    sent_samples_ = queued_samples_;
+    finish_pending(asio::error::operation_aborted);
+    stop();
+}
+
+const codec::Format* AudioCall::codec_format() const noexcept {
+    return format_ ? &*format_ : nullptr;
+}
+
+void AudioCall::schedule() {
+    timer_.expires_at(pacer_.next_deadline());
+    timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](std::error_code ec) {
+        if (ec || alive.expired() || !started_) return;
+        on_tick();
+    });
+}
+
+void AudioCall::on_tick() {
+    const std::size_t due = pacer_.due(std::chrono::steady_clock::now());
+    for (std::size_t i = 0; i < due && started_; ++i) {
+        send_tick();
+        playout_tick();
+    }
+    stats_.ticks_skipped = pacer_.skipped();
+    if (started_) schedule();
+}
+
+std::uint32_t AudioCall::peek_next_timestamp() const {
+    // The timestamp the next packet will need: the start of a DTMF event that will be on the
+    // wire then (RFC 4733 §2.5.1.2: all packets of an event carry its start), else the media
+    // clock. The sender is a small value type, so a copy predicts it exactly.
+    if (dtmf_sender_ && dtmf_sender_->active()) {
+        auto copy = *dtmf_sender_;
+        if (const auto p = copy.next()) return p->timestamp;
+    }
+    return media_timestamp_;
+}
+
+void AudioCall::send_tick() {
+    if (!encoder_ || !may_send_) return;
+    const std::uint32_t increment = format_->timestamp_increment();
+    // rtp::Session stamps a packet with its running timestamp and then advances it by what we
+    // say; each packet's advance is chosen so that the next packet gets the timestamp it needs.
+    const std::uint32_t timestamp = next_timestamp();
+
+    if (dtmf_sender_ && dtmf_sender_->active()) {
+        if (const auto p = dtmf_sender_->next()) {
+            media_timestamp_ += increment;
+            const auto payload = p->payload();
+            const auto sent =
+                send_packet(payload, *dtmf_pt_, p->marker, peek_next_timestamp() - timestamp);
+            if (sent) ++stats_.dtmf_packets_sent;
+            talking_ = false;  // audio after the digit starts a new talkspurt
+            return;
+        }
+    }
+
+    const std::size_t take = std::min(outbound_.size(), frame_.size());
+    std::copy_n(outbound_.begin(), take, frame_.begin());
+    std::fill(frame_.begin() + static_cast<std::ptrdiff_t>(take), frame_.end(), 0.0F);
+    outbound_.erase(outbound_.begin(), outbound_.begin() + static_cast<std::ptrdiff_t>(take));
+    const bool speech = take > 0;
+
+    media_timestamp_ += increment;
+    const auto size = encoder_->encode(frame_, payload_);
+    if (size) {
+        // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
+        const bool marker = speech && !talking_;
+        const auto sent = send_packet(std::span(payload_.data(), *size), send_pt_, marker,
+                                      peek_next_timestamp() - timestamp);
+        if (sent) {
+            ++stats_.frames_sent;
+            if (speech) ++stats_.speech_frames_sent;
+        }
+    } else {
+        log::warning(component, "encode failed: {}", size.error().message());
+    }
+    talking_ = speech;
+    if (!speech) return;
+    sent_samples_ += take;
+    while (!pending_.empty() && pending_.front().end <= sent_samples_) {
+        auto done = std::move(pending_.front().done);
+        pending_.pop_front();
+        done(std::error_code{});
+    }
+    if (outbound_.empty()) on_audio_sent();
+}
+
+void AudioCall::playout_tick() {
+    if (!jitter_ || !receiving_) return;
+    const auto frame = jitter_->pop();
+    const std::size_t samples = frame_.size();
+    std::span<float> out(decoded_.data(), samples);
+    switch (frame.kind) {
+        case rtp::JitterBuffer::Frame::Kind::audio: {
+            const auto n = decoder_->decode(frame.payload, decoded_);
+            if (n) {
+                out = std::span<float>(decoded_.data(), *n);
+                ++stats_.frames_decoded;
+                concealed_run_ = 0;
+            } else {
+                ++stats_.decode_errors;
+                decoder_->conceal(out);
+            }
+            break;
+        }
+        case rtp::JitterBuffer::Frame::Kind::lost:
+            if (concealed_run_ < config_.max_concealed_frames) {
+                decoder_->conceal(out);  // codec PLC
+                ++concealed_run_;
+                ++stats_.frames_concealed;
+            } else {
+                std::fill(out.begin(), out.end(), 0.0F);
+            }
+            break;
+        case rtp::JitterBuffer::Frame::Kind::buffering:
+            std::fill(out.begin(), out.end(), 0.0F);
+            break;
+    }
+    playout_.clear();
+    playout_resampler_->process(out, playout_);
+    on_audio(playout_, codec::rms(playout_));
+}
+
+void AudioCall::on_packet(const rtp::PacketView& packet) {
+    if (!started_) return;
+    const std::uint8_t pt = packet.payload_type();
+    if (dtmf_pt_ && pt == *dtmf_pt_) {
+        auto events =
+            dtmf_receiver_->on_packet(packet.timestamp(), packet.marker(), packet.payload());
+        if (!events) return;  // malformed: the receiver changed nothing
+        for (const auto& e : *events) {
+            ++stats_.dtmf_received;
+            on_dtmf(e.digit, e.duration);
+        }
+        return;
+    }
+    if (pt != receive_pt_) {
+        ++stats_.unknown_payload_types;
+        return;
+    }
+    jitter_->push(packet, std::chrono::steady_clock::now());
+    receiving_ = true;
+}
+
+void AudioCall::send_audio(std::span<const float> samples) {
+    enqueue(samples, nullptr);
+}
+
+void AudioCall::enqueue(std::span<const float> samples, Completion done) {
+    if (!started_) {
+        log::debug(component, "send_audio before start_media: dropped");
+        if (done) done(Errc::not_started);
+        return;
+    }
+    const auto limit =
+        static_cast<std::uint64_t>(config_.max_queued.count()) * format_->sample_rate;
+    std::vector<float> converted;
+    if (format_->sample_rate == config_.sample_rate) {
+        converted.assign(samples.begin(), samples.end());
+    } else {
+        auto r = codec::resample(samples, config_.sample_rate, format_->sample_rate);
+        if (!r) {
+            if (done) done(r.error());
+            return;
+        }
+        converted = std::move(*r);
+    }
+    if (outbound_.size() + converted.size() > limit) {
+        log::warning(component, "outbound queue full: {} samples dropped", converted.size());
+        if (done) done(asio::error::no_buffer_space);
+        return;
+    }
+    outbound_.insert(outbound_.end(), converted.begin(), converted.end());
+    queued_samples_ += converted.size();
+    if (!done) return;
+    if (converted.empty()) {
+        done(std::error_code{});
+        return;
+    }
+    pending_.push_back({queued_samples_, std::move(done)});
+}
+
+void AudioCall::cancel_outbound_audio() {
+    outbound_.clear();
+    sent_samples_ = queued_samples_;
+    finish_pending(asio::error::operation_aborted);
+}
+
+std::size_t AudioCall::queued_samples() const noexcept {
+    if (!format_) return 0;
+    return static_cast<std::size_t>(static_cast<std::uint64_t>(outbound_.size()) *
+                                    config_.sample_rate / format_->sample_rate);
+}
+
+void AudioCall::finish_pending(std::error_code ec) {
+    auto pending = std::move(pending_);
+    pending_.clear();
+    for (auto& p : pending)
+        p.done(ec);
+}
+
+Result<void> AudioCall::send_dtmf(char digit, std::chrono::milliseconds duration) {
+    if (!started_) return Errc::not_started;
+    if (!dtmf_sender_) return Errc::no_telephone_event;
+    // The digit starts at the next packet time (its timestamp is what the media clock says
+    // then, which is what the previous packet's advance arranged).
+    return dtmf_sender_->send(digit, media_timestamp_, duration);
+}
+
+AudioStats AudioCall::audio_stats() const {
+    AudioStats s = stats_;
+    if (jitter_) {
+        s.jitter_buffer = jitter_->statistics();
+        s.jitter = s.jitter_buffer.jitter;
+    }
+    return s;
+}
+
+void AudioCall::on_audio(std::span<const float> /*samples*/, float /*rms*/) {}
+void AudioCall::on_dtmf(char /*digit*/, std::chrono::milliseconds /*duration*/) {}
+void AudioCall::on_audio_sent() {}
+
+}  // namespace voip::audio

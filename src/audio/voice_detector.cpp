@@ -1,0 +1,69 @@
+#include <voip/audio/voice_detector.hpp>
+
+#include <stdexcept>
+#include <utility>
+
+namespace voip::audio {
+
+VoiceDetector::VoiceDetector(VoiceDetectorConfig config, std::uint32_t sample_rate)
+    : config_(config), sample_rate_(sample_rate) {
+    if (sample_rate == 0 || config.max_utterance < config.min_utterance ||
+        config.max_utterance.count() <= 0 || config.silence_gap.count() < 0) {
+        throw std::invalid_argument("VoiceDetector: bad configuration");
+    }
+    current_.sample_rate = sample_rate;
+}
+
+std::size_t VoiceDetector::samples_of(std::chrono::milliseconds d) const noexcept {
+    return static_cast<std::size_t>(static_cast<std::uint64_t>(d.count()) * sample_rate_ / 1000U);
+}
+
+void VoiceDetector::reset() noexcept {
+    active_ = false;
+    current_.samples.clear();
+    voiced_end_ = 0;
+    silence_run_ = 0;
+    voiced_rms_sum_ = 0;
+    voiced_frames_ = 0;
+}
+
+std::optional<AudioFrame> VoiceDetector::feed(std::span<const float> frame, float rms) {
+    const bool voice = rms >= config_.voice_rms_threshold;
+    if (!active_) {
+        if (!voice) return std::nullopt;
+        active_ = true;
+    }
+    current_.samples.insert(current_.samples.end(), frame.begin(), frame.end());
+    if (voice) {
+        voiced_end_ = current_.samples.size();
+        silence_run_ = 0;
+        voiced_rms_sum_ += rms;
+        ++voiced_frames_;
+    } else {
+        silence_run_ += frame.size();
+    }
+    if (silence_run_ >= samples_of(config_.silence_gap) ||
+        voiced_end_ >= samples_of(config_.max_utterance)) {
+        return finish();
+    }
+    return std::nullopt;
+}
+
+std::optional<AudioFrame> VoiceDetector::finish() {
+    std::optional<AudioFrame> out;
+    current_.samples.resize(voiced_end_);  // trailing silence is not part of the utterance
+    const double mean_rms =
+        voiced_frames_ == 0 ? 0.0 : voiced_rms_sum_ / static_cast<double>(voiced_frames_);
+    if (current_.samples.size() >= samples_of(config_.min_utterance) &&
+        mean_rms >= config_.utterance_rms_threshold) {
+        out = std::move(current_);
+        current_ = AudioFrame{};
+        current_.sample_rate = sample_rate_;
+    } else {
+        ++dropped_;
+    }
+    reset();
+    return out;
+}
+
+}  // namespace voip::audio

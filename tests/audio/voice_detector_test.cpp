@@ -1,0 +1,103 @@
+#include <voip/audio/voice_detector.hpp>
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using voip::audio::AudioFrame;
+using voip::audio::VoiceDetector;
+using voip::audio::VoiceDetectorConfig;
+
+constexpr std::uint32_t rate = 16000;
+constexpr std::size_t frame = 320;  // 20 ms
+
+// Feeds `frames` frames of constant level `level` (rms = level); returns the utterances.
+std::vector<AudioFrame> feed(VoiceDetector& d, int frames, float level) {
+    std::vector<AudioFrame> out;
+    const std::vector<float> f(frame, level);
+    for (int i = 0; i < frames; ++i) {
+        if (auto u = d.feed(f, level)) out.push_back(std::move(*u));
+    }
+    return out;
+}
+
+TEST(VoiceDetector, UtteranceEndsAfterTheSilenceGapWithSilenceTrimmed) {
+    VoiceDetector d({}, rate);
+    EXPECT_TRUE(feed(d, 5, 0.0F).empty());   // leading silence is ignored
+    EXPECT_TRUE(feed(d, 25, 0.1F).empty());  // 500 ms of voice
+    EXPECT_TRUE(d.in_utterance());
+    EXPECT_TRUE(feed(d, 9, 0.0F).empty());  // 180 ms: gap not reached
+    const auto u = feed(d, 1, 0.0F);        // 200 ms
+    ASSERT_EQ(u.size(), 1U);
+    EXPECT_EQ(u[0].samples.size(), 25U * frame);
+    EXPECT_EQ(u[0].sample_rate, rate);
+    EXPECT_EQ(u[0].duration(), 500ms);
+    EXPECT_FALSE(d.in_utterance());
+}
+
+TEST(VoiceDetector, ShortPausesStayInsideOneUtterance) {
+    VoiceDetector d({}, rate);
+    EXPECT_TRUE(feed(d, 10, 0.1F).empty());
+    EXPECT_TRUE(feed(d, 5, 0.0F).empty());  // 100 ms pause
+    EXPECT_TRUE(feed(d, 10, 0.1F).empty());
+    const auto u = feed(d, 10, 0.0F);
+    ASSERT_EQ(u.size(), 1U);
+    EXPECT_EQ(u[0].samples.size(), 25U * frame);  // the pause is kept, the tail is not
+}
+
+TEST(VoiceDetector, TooShortIsDropped) {
+    VoiceDetector d({}, rate);
+    EXPECT_TRUE(feed(d, 4, 0.1F).empty());  // 80 ms < 100 ms
+    EXPECT_TRUE(feed(d, 20, 0.0F).empty());
+    EXPECT_EQ(d.dropped(), 1U);
+    EXPECT_TRUE(feed(d, 5, 0.1F).empty());  // exactly 100 ms is kept
+    EXPECT_EQ(feed(d, 10, 0.0F).size(), 1U);
+}
+
+TEST(VoiceDetector, TooQuietIsDropped) {
+    VoiceDetector d({}, rate);
+    // Above voice_rms_threshold (0.001) but below utterance_rms_threshold (0.01) on average.
+    EXPECT_TRUE(feed(d, 50, 0.005F).empty());
+    EXPECT_TRUE(feed(d, 10, 0.0F).empty());
+    EXPECT_EQ(d.dropped(), 1U);
+}
+
+TEST(VoiceDetector, LongUtteranceIsCutAtTheMaximum) {
+    VoiceDetectorConfig c;
+    c.max_utterance = 1000ms;
+    VoiceDetector d(c, rate);
+    const auto u = feed(d, 120, 0.1F);  // 2.4 s of continuous voice
+    ASSERT_EQ(u.size(), 2U);
+    EXPECT_EQ(u[0].duration(), 1000ms);
+    EXPECT_EQ(u[1].duration(), 1000ms);
+    EXPECT_TRUE(d.in_utterance());
+}
+
+TEST(VoiceDetector, ThresholdsAreConfigurable) {
+    VoiceDetectorConfig c;
+    c.voice_rms_threshold = 0.05F;
+    c.utterance_rms_threshold = 0.2F;
+    c.silence_gap = 100ms;
+    VoiceDetector d(c, rate);
+    EXPECT_TRUE(feed(d, 20, 0.04F).empty());  // below the voice threshold: silence
+    EXPECT_FALSE(d.in_utterance());
+    EXPECT_TRUE(feed(d, 20, 0.1F).empty());
+    EXPECT_TRUE(feed(d, 5, 0.0F).empty());
+    EXPECT_EQ(d.dropped(), 1U);  // voice, but not loud enough for an utterance
+    EXPECT_TRUE(feed(d, 20, 0.3F).empty());
+    EXPECT_EQ(feed(d, 5, 0.0F).size(), 1U);
+}
+
+TEST(VoiceDetector, RejectsBadConfiguration) {
+    EXPECT_THROW(VoiceDetector({}, 0), std::invalid_argument);
+    VoiceDetectorConfig c;
+    c.max_utterance = 50ms;
+    EXPECT_THROW(VoiceDetector(c, rate), std::invalid_argument);
+}
+
+}  // namespace
