@@ -154,7 +154,7 @@ TEST_F(LoopbackTest, LostRequestIsRetransmittedByTimerE) {
     std::error_code error;
     int status = 0;
     uac_layer->async_send_request(options_to(uas.address()), uas.address(),
-                                  [&](std::error_code ec, Response r) {
+                                  [&](std::error_code ec, const Response& r) {
                                       error = ec;
                                       status = r.status_code();
                                       done = true;
@@ -177,7 +177,7 @@ TEST_F(LoopbackTest, InviteRejectedIsAckedOverTheWire) {
     bool done = false;
     int status = 0;
     uac_layer->async_send_request(options_to(uas.address(), Method::invite), uas.address(),
-                                  [&](std::error_code ec, Response r) {
+                                  [&](std::error_code ec, const Response& r) {
                                       EXPECT_FALSE(ec);
                                       status = r.status_code();
                                       done = true;
