@@ -382,14 +382,21 @@ TEST_F(Fixture, UnregisterWhenNothingRegisteredCompletesAtOnce) {
     EXPECT_EQ(registers(), 0U);
 }
 
-TEST_F(Fixture, UseFutureAndUseAwaitable) {
+TEST_F(Fixture, UseFuture) {
     make();
     auto future = reg->async_register(asio::use_future);
     io.poll();
     reply(ok());
-    ASSERT_EQ(future.wait_for(0s), std::future_status::ready);
+    // use_future completes on its own executor (a system thread): wait for it, bounded.
+    ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
     EXPECT_NO_THROW(future.get());
+}
 
+// asio 1.22 enables co_await only for g++ (clang 14 needs libc++'s <experimental/coroutine>):
+// the coroutine test is compiled where ASIO_HAS_CO_AWAIT is set (the g++ build runs it).
+#if defined(ASIO_HAS_CO_AWAIT)
+TEST_F(Fixture, UseAwaitable) {
+    make();
     bool done = false;
     asio::co_spawn(
         io,
@@ -398,11 +405,11 @@ TEST_F(Fixture, UseFutureAndUseAwaitable) {
             done = true;
         },
         asio::detached);
-    io.restart();
     io.poll();
     reply(ok());
     EXPECT_TRUE(done);
 }
+#endif
 
 TEST_F(Fixture, DestructionCancelsWaiters) {
     make();

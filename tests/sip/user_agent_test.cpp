@@ -168,6 +168,8 @@ TEST_P(UaPair, RefreshesBeforeExpiry) {
     EXPECT_EQ(registrar.challenges, 1);
 }
 
+// asio 1.22 enables co_await only for g++ (see registration_test.cpp).
+#if defined(ASIO_HAS_CO_AWAIT)
 TEST_P(UaPair, AwaitableRegister) {
     make_client();
     bool done = false;
@@ -181,6 +183,7 @@ TEST_P(UaPair, AwaitableRegister) {
     EXPECT_TRUE(run_until(
         io, [&] { return done; }, 10s));
 }
+#endif
 
 TEST_P(UaPair, InviteWithoutDialogLayerGets480) {
     make_client();
