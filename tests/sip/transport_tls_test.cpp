@@ -5,10 +5,15 @@
 #include <voip/sip/transport_layer.hpp>
 
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "sip/transport_test_util.hpp"
 
@@ -139,6 +144,63 @@ TEST_F(TlsFixture, PlainTcpToTlsListenerIsClosed) {
     EXPECT_EQ(server.connection_count(), 0U);
     // Still serving TLS.
     EXPECT_FALSE(connect(trusting("ca.pem"), "localhost"));
+}
+
+// A bare asio::ssl server that records the SNI each client hello carried.
+struct SniRecorder {
+    asio::io_context& io;
+    asio::ssl::context ctx{asio::ssl::context::tls_server};
+    asio::ip::tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
+    std::vector<std::shared_ptr<asio::ssl::stream<asio::ip::tcp::socket>>> streams;
+    std::vector<std::string> seen;
+
+    explicit SniRecorder(asio::io_context& context) : io(context) {
+        ctx.use_certificate_chain_file(tls_file("server.pem"));
+        ctx.use_private_key_file(tls_file("server.key"), asio::ssl::context::pem);
+        SSL_CTX_set_tlsext_servername_arg(ctx.native_handle(), &seen);
+        SSL_CTX_set_tlsext_servername_callback(
+            ctx.native_handle(), +[](SSL* ssl, int*, void* arg) -> int {
+                const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+                static_cast<std::vector<std::string>*>(arg)->emplace_back(name ? name : "");
+                return SSL_TLSEXT_ERR_OK;
+            });
+    }
+    void serve_one() {
+        auto stream = std::make_shared<asio::ssl::stream<asio::ip::tcp::socket>>(io, ctx);
+        streams.push_back(stream);
+        acceptor.async_accept(stream->next_layer(), [stream](std::error_code ec) {
+            if (!ec) stream->async_handshake(asio::ssl::stream_base::server, [](auto) {});
+        });
+    }
+    [[nodiscard]] TransportAddress address() const {
+        return {TransportKind::tls, asio::ip::make_address("127.0.0.1"),
+                acceptor.local_endpoint().port()};
+    }
+};
+
+TEST(TlsSni, SentForHostNamesNotForIpLiterals) {
+    asio::io_context io;
+    SniRecorder server(io);
+    TransportConfig config;
+    config.tls = trusting("ca.pem");
+    TransportLayer client(io.get_executor(), config);
+    std::optional<std::error_code> result;
+    server.serve_one();
+    client.connect(server.address(), "localhost", [&](std::error_code ec, FlowId) { result = ec; });
+    ASSERT_TRUE(run_until(io, [&] { return result.has_value(); }));
+    EXPECT_FALSE(*result) << result->message();
+    ASSERT_EQ(server.seen.size(), 1U);
+    EXPECT_EQ(server.seen[0], "localhost");
+
+    // RFC 6066 §3: no IP literals in SNI; the certificate is still checked for the IP.
+    TransportLayer by_ip(io.get_executor(), config);
+    result.reset();
+    server.serve_one();
+    by_ip.connect(server.address(), "", [&](std::error_code ec, FlowId) { result = ec; });
+    ASSERT_TRUE(run_until(io, [&] { return result.has_value(); }));
+    EXPECT_FALSE(*result) << result->message();
+    ASSERT_EQ(server.seen.size(), 2U);
+    EXPECT_EQ(server.seen[1], "");
 }
 
 TEST(TlsConfigErrors, ListenerNeedsCertificateAndBadCaFileThrows) {
