@@ -3,8 +3,11 @@
 #include <voip/codec/error.hpp>
 #include <voip/rtp/multiplexer.hpp>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/error.hpp>
 #include <asio/io_context.hpp>
+#include <asio/use_awaitable.hpp>
 #include <asio/use_future.hpp>
 #include <gtest/gtest.h>
 
@@ -200,6 +203,30 @@ TEST(AudioCall, SendAudioCompletesWhenSentAndCancelAborts) {
     EXPECT_EQ(cancelled, asio::error::operation_aborted);
     EXPECT_EQ(p.a.queued_samples(), 0U);
 }
+
+#if defined(ASIO_HAS_CO_AWAIT)
+// The DESIGN.md shape: co_await send_audio(frame, use_awaitable) resumes once the audio left.
+TEST(AudioCall, SendAudioAwaitable) {
+    Pair p("PCMA");
+    ASSERT_FALSE(HasFatalFailure());
+    std::vector<int> order;
+    asio::co_spawn(
+        p.io,
+        [&]() -> asio::awaitable<void> {
+            const std::vector<float> first(16000 / 10, 0.2F);
+            const std::vector<float> second(16000 / 10, 0.3F);
+            co_await p.a.send_audio(first, asio::use_awaitable);
+            order.push_back(p.a.sent_callbacks);  // the queue drained: on_audio_sent ran once
+            co_await p.a.send_audio(second, asio::use_awaitable);
+            order.push_back(p.a.sent_callbacks);
+        },
+        asio::detached);
+    ASSERT_TRUE(run_until(
+        p.io, [&] { return order.size() == 2; }, 3s));
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
+    EXPECT_EQ(p.a.audio_stats().speech_frames_sent, 10U);
+}
+#endif
 
 TEST(AudioCall, StopAbortsPendingAndSendBeforeStartFails) {
     asio::io_context io;
