@@ -8,7 +8,6 @@
 
 namespace voip::sip {
 
-using detail::is_token;
 using detail::skip_ws;
 
 std::optional<std::uint32_t> parse_uint32(std::string_view digits) noexcept {

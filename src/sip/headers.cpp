@@ -95,7 +95,7 @@ constexpr char lower(char c) noexcept {
 constexpr std::size_t name_hash(std::string_view name) noexcept {
     auto first = static_cast<unsigned char>(lower(name.front()));
     auto last = static_cast<unsigned char>(lower(name.back()));
-    return (name.size() * 31U + first * 7U + last) % 256U;
+    return (name.size() * 31U + static_cast<std::size_t>(first) * 7U + last) % 256U;
 }
 
 constexpr std::array<HeaderId, 256> make_name_slots() {

@@ -70,7 +70,7 @@ enum class HeaderId : std::uint8_t {
     via,  // v
     warning,
     www_authenticate,
-    count_  // number of ids; not a header
+    count_  // NOLINT(readability-identifier-naming): number of ids, not a header
 };
 
 /// The id of a header name, long or compact form, any case; HeaderId::other if unknown.
@@ -124,7 +124,7 @@ public:
 
     explicit CommaList(std::string_view value) noexcept : value_(value) {}
     [[nodiscard]] Iterator begin() const { return Iterator(value_); }
-    [[nodiscard]] Iterator end() const { return Iterator(); }
+    [[nodiscard]] Iterator end() const { return {}; }
 
 private:
     std::string_view value_;

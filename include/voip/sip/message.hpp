@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace voip::sip {
@@ -36,7 +37,7 @@ enum class Method : std::uint8_t {
     bye,
     cancel,
     options,
-    register_,
+    register_,  // NOLINT(readability-identifier-naming): "register" is a keyword
     prack,
     subscribe,
     notify,
@@ -212,7 +213,7 @@ public:
     template <class S>
     requires std::same_as<S, std::string>
     static Result<Request> parse(S&& bytes, const ParseLimits& limits = {}) {
-        return parse_owned(std::move(bytes), limits);
+        return parse_owned(std::forward<S>(bytes), limits);
     }
     static Result<Request> parse_owned(std::string bytes, const ParseLimits& limits = {});
 
@@ -241,7 +242,7 @@ public:
     template <class S>
     requires std::same_as<S, std::string>
     static Result<Response> parse(S&& bytes, const ParseLimits& limits = {}) {
-        return parse_owned(std::move(bytes), limits);
+        return parse_owned(std::forward<S>(bytes), limits);
     }
     static Result<Response> parse_owned(std::string bytes, const ParseLimits& limits = {});
 

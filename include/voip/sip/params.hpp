@@ -58,7 +58,7 @@ public:
     explicit ParamList(std::string_view text) noexcept : text_(text) {}
 
     [[nodiscard]] Iterator begin() const { return Iterator(text_); }
-    [[nodiscard]] Iterator end() const { return Iterator(); }
+    [[nodiscard]] Iterator end() const { return {}; }
     [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
     [[nodiscard]] std::size_t size() const;
 

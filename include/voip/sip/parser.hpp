@@ -8,6 +8,7 @@
 #include <concepts>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 namespace voip::sip {
@@ -26,7 +27,7 @@ using AnyMessage = std::variant<Request, Response>;
 template <class S>
 requires std::same_as<S, std::string>
 [[nodiscard]] Result<AnyMessage> parse_message(S&& bytes, const ParseLimits& limits = {}) {
-    return parse_message_owned(std::move(bytes), limits);
+    return parse_message_owned(std::forward<S>(bytes), limits);
 }
 
 }  // namespace voip::sip
