@@ -83,6 +83,10 @@ public:
                 return "answer does not match the offer";
             case Errc::answer_rejected:
                 return "answer rejected the audio stream";
+            case Errc::srtp_required:
+                return "SRTP required: no fallback to RTP/AVP";
+            case Errc::no_fallback:
+                return "offer had no RTP/SAVP stream to fall back from";
         }
         return "unknown sdp error";
     }

@@ -475,4 +475,46 @@ Result<Negotiated> apply_answer(const SessionDescription& offer, const SessionDe
     return n;
 }
 
+bool is_not_acceptable(std::error_code error) noexcept {
+    if (error.category() != error_category()) return false;
+    switch (static_cast<Errc>(error.value())) {
+        case Errc::no_audio_media:
+        case Errc::no_common_codec:
+        case Errc::secure_media_required:
+        case Errc::no_usable_crypto:
+        case Errc::unsupported_transport:
+            return true;
+        default:
+            return false;
+    }
+}
+
+Result<SessionDescription> fallback_offer(const SessionDescription& refused, CryptoPolicy policy) {
+    // Issue 7 policy: only `preferred` may drop to plain RTP; `required` makes the 488 fatal.
+    if (policy == CryptoPolicy::required) return Errc::srtp_required;
+    const bool secure = std::any_of(refused.media.begin(), refused.media.end(),
+                                    [](const Media& m) { return m.is_secure_rtp(); });
+    if (policy == CryptoPolicy::off || !secure) return Errc::no_fallback;
+    // RFC 3264 §8: same o= username and session id, version one higher. Codecs, payload types,
+    // ports and directions stay as they were: only the transport changes.
+    SessionDescription sd = refused;
+    sd.origin.session_version += 1;
+    for (auto& m : sd.media) {
+        if (!m.is_secure_rtp()) continue;
+        // RTP/SAVP -> RTP/AVP, RTP/SAVPF -> RTP/AVPF (RFC 5124); SDES keys go with SRTP
+        // (RFC 4568 §5: a=crypto belongs to the secure transports).
+        m.protocol = m.protocol == "RTP/SAVPF" ? "RTP/AVPF" : "RTP/AVP";
+        m.remove_attributes("crypto");
+    }
+    return sd;
+}
+
+Result<void> use_public_address(LocalMedia& local, std::string_view address, std::uint16_t port) {
+    std::string literal(address);
+    if (port == 0 || !address_type(literal)) return Errc::invalid_local_media;
+    local.address = std::move(literal);
+    local.port = port;
+    return {};
+}
+
 }  // namespace voip::sdp

@@ -48,6 +48,8 @@ enum class Errc {
     unsupported_transport,  ///< a transport we do not speak (e.g. UDP/TLS/RTP/SAVP)
     answer_mismatch,        ///< the answer does not line up with our offer
     answer_rejected,        ///< the answer rejected (port 0) every audio section
+    srtp_required,          ///< no RTP/AVP fallback: the crypto policy requires SRTP
+    no_fallback,            ///< the refused offer had no RTP/SAVP stream to fall back from
 };
 
 /// The error category of voip::sdp::Errc ("voip.sdp").

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -126,5 +128,32 @@ Result<Answer> create_answer(const SessionDescription& offer, const LocalMedia& 
 /// Errors: answer_mismatch (section count/type/protocol differ, unknown codec or crypto tag),
 /// answer_rejected (audio answered with port 0), no_common_codec, no_usable_crypto.
 Result<Negotiated> apply_answer(const SessionDescription& offer, const SessionDescription& answer);
+
+/// True when an offer/answer error means the offer is not acceptable: the answerer's dialog
+/// replies 488 Not Acceptable Here (RFC 3261 §21.4.26, RFC 3264 §6). These are the errors
+/// create_answer returns for a usable offer it cannot take (no_audio_media, no_common_codec,
+/// secure_media_required, no_usable_crypto, unsupported_transport); parse errors are 400.
+[[nodiscard]] bool is_not_acceptable(std::error_code error) noexcept;
+
+/// The offer to send after the far end refused @p refused (a 488 to our RTP/SAVP offer),
+/// following our crypto @p policy (issue 7: required, preferred, off):
+/// - preferred: the same offer (same o= id, version + 1, same codecs and payload types) with
+///   every RTP/SAVP section turned into RTP/AVP and its a=crypto lines removed;
+/// - required: Errc::srtp_required, the call fails;
+/// - off, or @p refused has no RTP/SAVP section: Errc::no_fallback (it was plain already, so
+///   the 488 is final).
+Result<SessionDescription> fallback_offer(const SessionDescription& refused, CryptoPolicy policy);
+
+/// Sets where the peer sends RTP (c= address and m= port) to @p address / @p port, e.g. the
+/// public address a STUN Binding request learned for the RTP socket (RFC 5389 §7). IPv6 is
+/// written as `IN IP6`. Errors: invalid_local_media (not an IP literal, port 0).
+Result<void> use_public_address(LocalMedia& local, std::string_view address, std::uint16_t port);
+
+/// Same, from anything shaped like an Asio endpoint (`address().to_string()`, `port()`), such
+/// as the asio::ip::udp::endpoint of rtp::Session::async_discover_public_address.
+template <class Endpoint>
+Result<void> use_public_address(LocalMedia& local, const Endpoint& endpoint) {
+    return use_public_address(local, endpoint.address().to_string(), endpoint.port());
+}
 
 }  // namespace voip::sdp
