@@ -90,7 +90,7 @@ void Connection::on_ready() {
     touch();
     arm_timer(Clock::now() + state_->config.idle_timeout);
     for (auto& waiter : connect_waiters_)
-        asio::post(state_->executor, [h = std::move(waiter), flow = id] { h({}, flow); });
+        post_connected(std::move(waiter), {});
     connect_waiters_.clear();
     read();
     if (!queue_.empty() && !writing_) write_next();
@@ -98,10 +98,17 @@ void Connection::on_ready() {
 
 void Connection::add_connect_waiter(TransportLayer::ConnectHandler handler) {
     if (ready_) {
-        asio::post(state_->executor, [h = std::move(handler), flow = id] { h({}, flow); });
+        post_connected(std::move(handler), {});
     } else {
         connect_waiters_.push_back(std::move(handler));
     }
+}
+
+void Connection::post_connected(TransportLayer::ConnectHandler handler, std::error_code ec) {
+    // Like every completion: later, and never once the layer is gone.
+    asio::post(state_->executor, [state = state_, h = std::move(handler), ec, flow = id] {
+        if (!state->shut_down) h(ec, flow);
+    });
 }
 
 void Connection::read() {
@@ -158,7 +165,7 @@ void Connection::handle_frames() {
                 keepalives_.clear();
                 for (auto& w : waiters) {
                     w.timer->cancel();
-                    asio::post(state_->executor, [h = std::move(w.handler)] { h({}); });
+                    state_->post_error(std::move(w.handler), {});  // success
                 }
                 break;
             }
@@ -279,8 +286,7 @@ void Connection::close(std::error_code reason) {
     }
     keepalives_.clear();
     for (auto& waiter : connect_waiters_)
-        asio::post(state_->executor,
-                   [h = std::move(waiter), reason, flow = id] { h(reason, flow); });
+        post_connected(std::move(waiter), reason);
     connect_waiters_.clear();
     state_->connection_closed(*this, reason);
 }

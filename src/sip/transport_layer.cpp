@@ -268,9 +268,10 @@ std::string TransportState::sent_by(const TransportAddress& to) const {
             return format_sent_by(connection->local.address, std::nullopt);
     }
     auto address = source_address_for(to.address);
-    if (!address)
+    if (!address) {
         address = to.address.is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
                                      : asio::ip::address(asio::ip::address_v4::loopback());
+    }
     return format_sent_by(*address, std::nullopt);
 }
 
@@ -378,15 +379,15 @@ void TransportLayer::send(const Message& message, FlowId flow, ErrorHandler on_e
 void TransportLayer::connect(const TransportAddress& to, std::string server_name,
                              ConnectHandler handler) {
     if (to.kind == TransportKind::udp) {
-        asio::post(state_->executor,
-                   [h = std::move(handler)] { h(TransportError::unsupported_transport, 0); });
+        state_->post_error([h = std::move(handler)](std::error_code ec) { h(ec, 0); },
+                           TransportError::unsupported_transport);
         return;
     }
     if (!server_name.empty()) state_->server_names[to] = std::move(server_name);
     std::error_code ec;
     auto connection = state_->connection_to(to, ec);
     if (!connection) {
-        asio::post(state_->executor, [h = std::move(handler), ec] { h(ec, 0); });
+        state_->post_error([h = std::move(handler)](std::error_code e) { h(e, 0); }, ec);
         return;
     }
     connection->add_connect_waiter(std::move(handler));

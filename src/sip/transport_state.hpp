@@ -114,6 +114,7 @@ private:
 
     void handshake(bool client);
     void on_ready();
+    void post_connected(TransportLayer::ConnectHandler handler, std::error_code ec);
     void read();
     void on_read(std::error_code ec, std::size_t n);
     void handle_frames();
