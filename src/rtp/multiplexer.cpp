@@ -131,6 +131,10 @@ Result<void> Multiplexer::send(Port& port, std::span<const std::uint8_t> datagra
     return {};
 }
 
+asio::ip::udp::socket& Multiplexer::socket_of(Port& port) noexcept {
+    return port.socket;
+}
+
 void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
     // Asio first tries the read at once (speculatively) and only then waits on epoll: when
     // datagrams are queued, each costs one recvfrom and no reactor round trip; when idle, it

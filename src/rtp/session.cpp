@@ -112,7 +112,20 @@ void Session::stop(std::string_view reason) {
     }
     rtcp_timer_.cancel();
     alive_ = std::make_shared<int>(0);  // queued timer handlers of the old token do nothing
+    // Before the socket goes: a pending discovery completes with operation_aborted.
+    stun_client_.reset();
     if (is_open()) mux_.close(*this, binding_);
+}
+
+stun::BindingClient* Session::stun_client(const asio::ip::udp::endpoint& server) {
+    if (!is_open()) return nullptr;
+    if (!stun_client_ || stun_server_ != server) {
+        stun_client_.reset();
+        stun_client_ = std::make_unique<stun::BindingClient>(Multiplexer::socket_of(*binding_.rtp),
+                                                             server, config_.stun_options);
+        stun_server_ = server;
+    }
+    return stun_client_.get();
 }
 
 void Session::schedule_rtcp(bool first) {
@@ -261,6 +274,8 @@ int Session::match(const asio::ip::udp::endpoint& from, PacketKind kind,
     const bool rtcp = kind == PacketKind::rtcp;
     const auto& source = rtcp ? source_rtcp_ : source_rtp_;
     const auto& remote = rtcp ? remote_rtcp_ : remote_rtp_;
+    // The answer to our own STUN request (RFC 7983: STUN shares the RTP port).
+    if (kind == PacketKind::stun && stun_client_ && from == stun_server_) return 5;
     if (source && *source == from) return 4;
     if (remote && *remote == from) return 3;
     if ((remote_ssrc_ && *remote_ssrc_ == ssrc) ||
@@ -278,6 +293,9 @@ void Session::receive(PacketKind kind, std::span<std::uint8_t> buffer, std::size
     } else if (kind == PacketKind::rtcp) {
         receive_rtcp(buffer, size, from);
     } else if (kind == PacketKind::stun) {
+        // Our Binding response completes async_discover_public_address; anything else
+        // (a peer's connectivity check, a stray response) goes to the subclass.
+        if (stun_client_ && stun_client_->handle_datagram(buffer.first(size))) return;
         on_stun(buffer.first(size), from);
     }
 }

@@ -34,11 +34,12 @@ Result<std::size_t> BindingResponder::make_response(std::span<const std::uint8_t
             return r.error();
         }
     } else {
+        const asio::ip::udp::endpoint& mapped = options.reported_address.value_or(from);
         if (options.xor_mapped_address) {
-            if (auto r = builder.add_xor_mapped_address(from); !r) return r.error();
+            if (auto r = builder.add_xor_mapped_address(mapped); !r) return r.error();
         }
         if (options.mapped_address) {
-            if (auto r = builder.add_mapped_address(from); !r) return r.error();
+            if (auto r = builder.add_mapped_address(mapped); !r) return r.error();
         }
     }
     if (!options.software.empty()) {

@@ -103,3 +103,23 @@ TEST(BindingResponder, IgnoresNonRequestsAndRejectsGarbage) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(BindingResponder, ReportsAConfiguredAddressInsteadOfTheSource) {
+    std::array<std::uint8_t, 128> req{};
+    const std::size_t n = request(req);
+    std::array<std::uint8_t, 256> out{};
+    BindingResponder::Options nat;
+    nat.mapped_address = true;
+    nat.reported_address = asio::ip::udp::endpoint(asio::ip::make_address("203.0.113.7"), 40000);
+    auto size = BindingResponder::make_response(std::span(req.data(), n), from, out, nat);
+    ASSERT_TRUE(size) << size.error().message();
+    auto m = MessageView::parse(std::span(out.data(), *size));
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->xor_mapped_address().value(), *nat.reported_address);
+    EXPECT_EQ(m->mapped_address().value(), *nat.reported_address);
+    EXPECT_NE(*nat.reported_address, from);
+}
+
+}  // namespace

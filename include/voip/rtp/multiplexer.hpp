@@ -83,6 +83,8 @@ private:
     void close(Session& session, Binding& binding);
     Result<void> send(Port& port, std::span<const std::uint8_t> datagram,
                       const asio::ip::udp::endpoint& to);
+    // The socket of a port, for a STUN client sending on it (RFC 7983: same port as RTP).
+    static asio::ip::udp::socket& socket_of(Port& port) noexcept;
 
     Result<std::shared_ptr<Port>> bind(std::uint16_t port, bool rtcp_only);
     void start_receive(const std::shared_ptr<Port>& port);

@@ -28,6 +28,7 @@
 #include <voip/rtp/rtcp.hpp>
 #include <voip/rtp/session_stats.hpp>
 #include <voip/rtp/transform.hpp>
+#include <voip/stun/binding_client.hpp>
 
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
@@ -75,6 +76,11 @@ struct SessionConfig {
     std::chrono::milliseconds rtcp_interval{5000};
     /// RFC 3550 §6.5.1 CNAME; empty = a random one.
     std::string cname;
+    /// STUN server (RFC 5389) that async_discover_public_address() asks for the public address
+    /// of the RTP socket. Empty (the default) = STUN off: no STUN traffic at all.
+    std::optional<asio::ip::udp::endpoint> stun_server;
+    /// Retransmission timing of those Binding requests (RFC 5389 §7.2.1 defaults).
+    stun::BindingOptions stun_options;
 };
 
 class Session {
@@ -122,6 +128,49 @@ public:
     /// Sends a raw datagram (a STUN request) from the RTP port.
     Result<void> send_raw(std::span<const std::uint8_t> datagram,
                           const asio::ip::udp::endpoint& to);
+
+    /// Completion signature of async_discover_public_address: the address to put in SDP c=/m=
+    /// (sdp::use_public_address takes it).
+    using DiscoverSignature = void(std::error_code, asio::ip::udp::endpoint);
+
+    /// Learns the public address of this session's RTP socket from @p stun_server: a STUN
+    /// Binding request (RFC 5389 §7, retransmitted per §7.2.1) is sent from the RTP port itself,
+    /// so the answer is that port's NAT mapping; the response is taken out of the received
+    /// STUN datagrams (RFC 7983) before on_stun() sees them, while RTP keeps flowing on the
+    /// same port. Errors: MediaErrc::not_open, those of stun::BindingClient
+    /// (stun::Error::timed_out, error_response, busy, ...), asio::error::operation_aborted when
+    /// the session stops or another server is asked meanwhile.
+    template <class CompletionToken>
+    auto async_discover_public_address(const asio::ip::udp::endpoint& stun_server,
+                                       CompletionToken&& token) {
+        return asio::async_initiate<CompletionToken, DiscoverSignature>(
+            [this](auto handler, const asio::ip::udp::endpoint& server) {
+                if (stun::BindingClient* client = stun_client(server)) {
+                    client->async_resolve_public_address(std::move(handler));
+                } else {
+                    complete_discovery(std::move(handler), MediaErrc::not_open, {});
+                }
+            },
+            token, stun_server);
+    }
+
+    /// Same with SessionConfig::stun_server. STUN off (no server configured): nothing is sent
+    /// and it completes with the local RTP endpoint (local_ports().rtp), which is what goes
+    /// into SDP then (any-address: the caller substitutes its host address).
+    template <class CompletionToken>
+    auto async_discover_public_address(CompletionToken&& token) {
+        return asio::async_initiate<CompletionToken, DiscoverSignature>(
+            [this](auto handler) {
+                if (!is_open()) {
+                    complete_discovery(std::move(handler), MediaErrc::not_open, {});
+                } else if (!config_.stun_server) {
+                    complete_discovery(std::move(handler), {}, binding_.local.rtp);
+                } else if (stun::BindingClient* client = stun_client(*config_.stun_server)) {
+                    client->async_resolve_public_address(std::move(handler));
+                }
+            },
+            token);
+    }
 
     /// A snapshot of what has been measured.
     [[nodiscard]] SessionStats stats() const;
@@ -178,6 +227,18 @@ private:
     Result<void> send_rtcp(bool bye, std::string_view reason);
     void start_hang_up(SessionOwner::Done done);
     void count_unprotect_failure() noexcept;
+    // The STUN client on the RTP socket for @p server (made, or remade for another server);
+    // nullptr when the session is not open.
+    stun::BindingClient* stun_client(const asio::ip::udp::endpoint& server);
+    template <class Handler>
+    void complete_discovery(Handler handler, std::error_code ec,
+                            const asio::ip::udp::endpoint& endpoint) {
+        // Never complete inside the initiating call: post to the handler's executor.
+        auto executor = asio::get_associated_executor(handler, context().get_executor());
+        asio::post(executor, [h = std::move(handler), ec, endpoint]() mutable {
+            std::move(h)(ec, endpoint);
+        });
+    }
 
     Multiplexer& mux_;
     SessionConfig config_;
@@ -211,6 +272,10 @@ private:
 
     // Counters for SessionStats.
     SessionStats counters_;
+
+    // STUN on the RTP socket (async_discover_public_address); made on first use.
+    std::unique_ptr<stun::BindingClient> stun_client_;
+    asio::ip::udp::endpoint stun_server_;
 
     bool running_ = false;
     asio::steady_timer rtcp_timer_;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -25,6 +26,9 @@ public:
         unsigned drop_first = 0;         ///< ignore the first N requests (retransmission tests)
         int error_code = 0;              ///< nonzero: answer every request with this error
         std::string software = "libvoip";
+        /// Report this address instead of the request's source (tests simulating a NAT: it is
+        /// only a value in the response, nothing is sent there).
+        std::optional<asio::ip::udp::endpoint> reported_address;
     };
 
     /// Builds the answer to one datagram into @p out. Returns the response size, or 0 when
