@@ -40,8 +40,10 @@ struct Inbox {
             items.push_back(Received{std::move(m.message), m.source, m.local, m.flow});
         });
     }
-    const Request& request(std::size_t i) const { return std::get<Request>(items.at(i).message); }
-    const Response& response(std::size_t i) const {
+    [[nodiscard]] const Request& request(std::size_t i) const {
+        return std::get<Request>(items.at(i).message);
+    }
+    [[nodiscard]] const Response& response(std::size_t i) const {
         return std::get<Response>(items.at(i).message);
     }
 };

@@ -37,7 +37,7 @@ struct TlsFixture : ::testing::Test {
 
     // Connect a client with @p tls to @p to, expecting @p server_name; returns the outcome.
     std::error_code connect(const TlsConfig& tls, const std::string& server_name,
-                            std::optional<TransportAddress> to = std::nullopt) {
+                            const std::optional<TransportAddress>& to = std::nullopt) {
         TransportConfig config;
         config.tls = tls;
         TransportLayer client(io.get_executor(), config);
