@@ -15,6 +15,8 @@ void VoiceActivityCall::on_audio(std::span<const float> samples, float rms) {
     }
 }
 
-void VoiceActivityCall::on_voice(AudioFrame /*utterance*/) {}
+// By value: overrides take the utterance (EchoCall moves it on); the default ignores it.
+void VoiceActivityCall::on_voice(AudioFrame /*utterance*/) {
+}  // NOLINT(performance-unnecessary-value-param)
 
 }  // namespace voip::audio

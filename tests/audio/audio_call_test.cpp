@@ -194,7 +194,7 @@ TEST(AudioCall, SendAudioCompletesWhenSentAndCancelAborts) {
     EXPECT_EQ(p.a.sent_callbacks, 1);
 
     std::error_code cancelled;
-    p.a.send_audio(std::vector<float>(16000 * 2, 0.2F),
+    p.a.send_audio(std::vector<float>(std::size_t{16000} * 2, 0.2F),
                    [&](std::error_code ec) { cancelled = ec; });
     run_for(p.io, 100ms);
     EXPECT_GT(p.a.queued_samples(), 0U);
@@ -271,7 +271,7 @@ TEST(AudioCall, StartRejectsUnknownCodecAndBadAddress) {
 TEST(AudioCall, PacingStaysOnTheTwentyMillisecondGrid) {
     Pair p("PCMU");
     ASSERT_FALSE(HasFatalFailure());
-    p.a.send_audio(std::vector<float>(16000 * 10, 0.1F));
+    p.a.send_audio(std::vector<float>(std::size_t{16000} * 10, 0.1F));
     ASSERT_TRUE(run_until(
         p.io, [&] { return p.a.sent_callbacks == 1; }, 15s));
     run_for(p.io, 50ms);
@@ -291,6 +291,7 @@ TEST(AudioCall, PacingStaysOnTheTwentyMillisecondGrid) {
     auto sorted = raw;
     std::sort(sorted.begin(), sorted.end());
     const double median = sorted[sorted.size() / 2];
+    deviation.reserve(raw.size());
     for (const double r : raw)
         deviation.push_back(std::abs(r - median));
     std::sort(deviation.begin(), deviation.end());
