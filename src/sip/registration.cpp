@@ -98,9 +98,13 @@ Registration::Registration(TransactionLayer& layer, RegistrationConfig config)
 
 Registration::~Registration() {
     *alive_ = false;
-    timer_.cancel();
-    complete_register_waiters(RegistrationError::cancelled);
-    complete_unregister_waiters(RegistrationError::cancelled);
+    try {
+        timer_.cancel();
+        complete_register_waiters(RegistrationError::cancelled);
+        complete_unregister_waiters(RegistrationError::cancelled);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; posting
+                     // a completion can only fail on allocation, and then nobody can be told
+    }
 }
 
 std::chrono::milliseconds Registration::refresh_delay(std::uint32_t expires) noexcept {
@@ -205,7 +209,7 @@ void Registration::send_register() {
                config_.registrar.to_string(), cseq_, unregistering_ ? 0U : requested_expires_);
     layer_.async_send_request(
         std::move(request), config_.registrar,
-        [this, alive = std::weak_ptr<bool>(alive_)](std::error_code ec, Response response) {
+        [this, alive = std::weak_ptr<bool>(alive_)](std::error_code ec, const Response& response) {
             if (alive.expired()) return;
             in_flight_ = false;
             on_response(ec, response);

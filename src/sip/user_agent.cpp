@@ -50,7 +50,11 @@ UserAgent::UserAgent(asio::any_io_executor executor, UserAgentConfig config)
 
 UserAgent::~UserAgent() {
     *alive_ = false;
-    keepalive_timer_.cancel();
+    try {
+        keepalive_timer_.cancel();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; the timer
+                     // dies with us anyway
+    }
 }
 
 RegistrationConfig UserAgent::make_registration_config(const AccountConfig& account) const {
