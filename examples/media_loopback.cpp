@@ -12,7 +12,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
+#include <numbers>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -59,12 +61,13 @@ double correlation(const std::vector<float>& sent, const std::vector<float>& ech
     return best;
 }
 
-int main() {
+int run() {
     constexpr std::uint32_t rate = 16000;
     constexpr double threshold = 0.7;
     // Speech from espeak-ng if it is installed, else a tone sequence (and we say so).
     const auto wav = std::filesystem::temp_directory_path() / "media_loopback_speech.wav";
     std::vector<float> speech;
+    // NOLINTNEXTLINE(concurrency-mt-unsafe,cert-env33-c): a fixed command, single-threaded here
     if (std::system(("espeak-ng -w '" + wav.string() +
                      "' 'hello this is libvoip talking to itself over secure real time transport' "
                      "2>/dev/null")
@@ -75,10 +78,12 @@ int main() {
                     static_cast<double>(speech.size()) / rate);
     }
     if (speech.empty()) {
-        for (const double hz : {440.0, 660.0, 550.0, 880.0})
-            for (std::uint32_t i = 0; i < rate / 2; ++i)
+        for (const double hz : {440.0, 660.0, 550.0, 880.0}) {
+            for (std::uint32_t i = 0; i < rate / 2; ++i) {
                 speech.push_back(
-                    0.3F * static_cast<float>(std::sin(2 * 3.14159265358979 * hz * i / rate)));
+                    0.3F * static_cast<float>(std::sin(2 * std::numbers::pi * hz * i / rate)));
+            }
+        }
         std::printf("espeak-ng not available: sending a tone sequence instead of speech (2 s)\n");
     }
 
@@ -138,4 +143,13 @@ int main() {
     const bool ok = s.packets_received > 0 && callee.utterances() > 0 && c > threshold;
     std::printf("%s\n", ok ? "OK: audio flowed and came back" : "FAILED: no usable echo");
     return ok ? 0 : 1;
+}
+
+int main() {
+    try {
+        return run();
+    } catch (const std::exception& e) {  // .value() on a failed setup step
+        std::fprintf(stderr, "setup failed: %s\n", e.what());
+        return 1;
+    }
 }
