@@ -31,8 +31,9 @@ bool answerable_request(std::string_view bytes) {
     const auto sp1 = start.find(' ');
     if (sp1 == 0 || sp1 == std::string_view::npos) return false;
     if (start.find(' ', sp1 + 1) == std::string_view::npos) return false;
-    // RFC 3261 §8.2.6.2: a response copies Via, From, To, Call-ID and CSeq.
-    unsigned seen = 0;
+    // A response needs a Via to find its way back (RFC 3261 §18.2.2). From, To, Call-ID and
+    // CSeq are copied when present (§8.2.6.2); RFC 4475 §3.3.1 (insuf) wants a 400 even when
+    // they are missing.
     std::string_view rest = bytes.substr(eol + 1);
     while (!rest.empty()) {
         eol = rest.find('\n');
@@ -42,13 +43,9 @@ bool answerable_request(std::string_view bytes) {
         const auto colon = line.find(':');
         if (colon == std::string_view::npos) continue;
         const std::string_view name = trim(line.substr(0, colon));
-        if (iequals(name, "via") || iequals(name, "v")) seen |= 1U;
-        if (iequals(name, "from") || iequals(name, "f")) seen |= 2U;
-        if (iequals(name, "to") || iequals(name, "t")) seen |= 4U;
-        if (iequals(name, "call-id") || iequals(name, "i")) seen |= 8U;
-        if (iequals(name, "cseq")) seen |= 16U;
+        if (iequals(name, "via") || iequals(name, "v")) return true;
     }
-    return seen == 31U;
+    return false;
 }
 
 void TransportState::start_udp_receive(UdpSocket& socket) {

@@ -96,10 +96,9 @@ const std::map<std::string, std::set<int>>& allowed() {
         {"mismatch02.dat", {501, 400}},
         {"bigcode.dat", {0}},      // discard the response
         {"badbranch.dat", {200}},  // syntactically valid OPTIONS
-        // RFC 4475 §3.3.1: "Ideally, it will respond with a 400". The transport layer drops
-        // request bytes lacking From/To/Call-ID before they reach the UA (a response could not
-        // copy them, RFC 3261 §8.2.6.2), so here the UA never sees it: silence, still serving.
-        {"insuf.dat", {400, 0}},
+        // RFC 4475 §3.3.1: "Ideally, it will respond with a 400": the Via routes it back; the
+        // missing From/To/Call-ID are simply not copied.
+        {"insuf.dat", {400}},
         {"unkscm.dat", {416}},
         {"novelsc.dat", {416}},
         {"unksm2.dat", {401}},  // process normally
