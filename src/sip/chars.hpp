@@ -22,9 +22,10 @@ enum CharClass : std::uint16_t {
     hex = 1 << 9,
     digit = 1 << 10,
     alpha = 1 << 11,
-    host = 1 << 12,   // alphanum / "-" / "."
-    ws = 1 << 13,     // SP / HT
-    label = 1 << 14,  // alphanum / "-" (inside a domain label)
+    host = 1 << 12,       // alphanum / "-" / "."
+    ws = 1 << 13,         // SP / HT
+    label = 1 << 14,      // alphanum / "-" (inside a domain label)
+    gen_value = 1 << 15,  // gen-value characters outside quotes: token / ":" / "[" / "]" (host)
 };
 
 constexpr std::array<std::uint16_t, 256> make_char_table() {
@@ -57,6 +58,10 @@ constexpr std::array<std::uint16_t, 256> make_char_table() {
     }
     add("-", label);
     add(" \t", ws);
+    for (int c = 0; c < 256; ++c) {
+        if (t[c] & token) t[c] |= gen_value;
+    }
+    add(":[]", gen_value);
     return t;
 }
 

@@ -1,6 +1,7 @@
 #include <voip/sip/headers.hpp>
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "sip/chars.hpp"
@@ -88,13 +89,11 @@ constexpr std::array<HeaderId, 26> make_compact_table() {
 }
 constexpr auto compact_table = make_compact_table();
 
-constexpr char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
 constexpr std::size_t name_hash(std::string_view name) noexcept {
-    auto first = static_cast<unsigned char>(lower(name.front()));
-    auto last = static_cast<unsigned char>(lower(name.back()));
+    // Folding bit 0x20 maps both cases of a letter together (and every known name starts and
+    // ends with a letter); other bytes only land in some slot, where the full compare decides.
+    auto first = static_cast<unsigned char>(name.front()) | 0x20U;
+    auto last = static_cast<unsigned char>(name.back()) | 0x20U;
     return (name.size() * 31U + static_cast<std::size_t>(first) * 7U + last) % 256U;
 }
 
@@ -109,6 +108,48 @@ constexpr std::array<HeaderId, 256> make_name_slots() {
     return slots;
 }
 constexpr auto name_slots = make_name_slots();
+
+template <class T>
+T load(const char* p) noexcept {
+    T v = 0;
+    std::memcpy(&v, p, sizeof v);  // no unaligned access through a cast
+    return v;
+}
+
+// Bit 0x40 is set in every letter and clear in '-', so (candidate & 0x40..) >> 1 is 0x20 exactly
+// where the candidate has a letter: OR-ing that into both sides folds ASCII case at letters and
+// compares '-' exactly, as iequals would.
+template <class T>
+bool folded_equal(const char* candidate, const char* name) noexcept {
+    constexpr auto bit6 = static_cast<T>(0x4040404040404040ULL);
+    const T c = load<T>(candidate);
+    const auto fold = static_cast<T>(static_cast<T>(c & bit6) >> 1U);
+    return static_cast<T>(load<T>(name) | fold) == static_cast<T>(c | fold);
+}
+
+// Case-insensitive equality of a known header name (letters and '-' only) and a name of the
+// same size, with a few word compares (overlapping at the end) and every load in bounds.
+bool same_name(std::string_view candidate, std::string_view name) noexcept {
+    const std::size_t n = name.size();
+    const char* c = candidate.data();
+    const char* x = name.data();
+    if (n >= 8) {
+        std::size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if (!folded_equal<std::uint64_t>(c + i, x + i)) return false;
+        }
+        return i == n || folded_equal<std::uint64_t>(c + n - 8, x + n - 8);
+    }
+    if (n >= 4) {
+        return folded_equal<std::uint32_t>(c, x) &&
+               folded_equal<std::uint32_t>(c + n - 4, x + n - 4);
+    }
+    if (n >= 2) {
+        return folded_equal<std::uint16_t>(c, x) &&
+               folded_equal<std::uint16_t>(c + n - 2, x + n - 2);
+    }
+    return n == 0 || folded_equal<std::uint8_t>(c, x);
+}
 
 }  // namespace
 
@@ -138,12 +179,7 @@ HeaderId header_id(std::string_view name) noexcept {
         HeaderId id = name_slots[slot];
         if (id == HeaderId::other) return id;
         std::string_view candidate = header_table[static_cast<std::size_t>(id)].name;
-        // Most messages spell names canonically: try the exact bytes first.
-        if (candidate.size() == name.size() &&
-            (std::memcmp(candidate.data(), name.data(), name.size()) == 0 ||
-             iequals(candidate, name))) {
-            return id;
-        }
+        if (candidate.size() == name.size() && same_name(candidate, name)) return id;
         slot = (slot + 1) % name_slots.size();
     }
 }

@@ -418,10 +418,13 @@ std::string_view tag_of(std::optional<std::string_view> value) {
 
 }  // namespace
 
+// The parser recorded both tags while validating From/To; edits clear the cache.
 std::string_view Message::from_tag() const {
+    if (cache_.valid) return view(cache_.from_tag);
     return tag_of(header(HeaderId::from));
 }
 std::string_view Message::to_tag() const {
+    if (cache_.valid) return view(cache_.to_tag);
     return tag_of(header(HeaderId::to));
 }
 

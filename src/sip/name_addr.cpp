@@ -14,7 +14,7 @@ namespace voip::sip {
 namespace detail {
 bool is_gen_value_char(char c) noexcept {
     // gen-value = token / host / quoted-string; host adds ':' '[' ']' for IPv6.
-    return is_token(c) || c == ':' || c == '[' || c == ']';
+    return is(c, gen_value);
 }
 
 std::size_t scan_header_params(std::string_view s, std::size_t i, std::string_view wanted,
@@ -30,7 +30,9 @@ std::size_t scan_header_params(std::string_view s, std::size_t i, std::string_vi
         while (i < s.size() && is_token(s[i]))
             ++i;
         if (i == name_begin) return npos;
-        bool match = looking && iequals(s.substr(name_begin, i - name_begin), wanted);
+        // Size first: most parameters are not the wanted one, and iequals is out of line.
+        bool match = looking && i - name_begin == wanted.size() &&
+                     iequals(s.substr(name_begin, i - name_begin), wanted);
         i = skip_ws(s, i);
         if (i < s.size() && s[i] == '=') {
             i = skip_ws(s, i + 1);

@@ -50,17 +50,15 @@ bool looks_like_version(std::string_view v) noexcept {
 }
 
 bool valid_call_id(std::string_view v) noexcept {
-    // callid = word [ "@" word ]
-    std::size_t at = v.find('@');
-    auto word = [](std::string_view w) {
-        if (w.empty()) return false;
-        for (char c : w) {
-            if (!is(c, detail::word)) return false;
-        }
-        return true;
-    };
-    if (at == std::string_view::npos) return word(v);
-    return word(v.substr(0, at)) && word(v.substr(at + 1));
+    // callid = word [ "@" word ]: one pass; '@' is not a word character.
+    std::size_t at = std::string_view::npos;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        char c = v[i];
+        if (is(c, detail::word)) continue;
+        if (c != '@' || at != std::string_view::npos || i == 0) return false;
+        at = i;
+    }
+    return !v.empty() && at != v.size() - 1;
 }
 
 // Walk a comma list (RFC 3261 §7.3.1: 1#element, so empty elements are errors), scanning each
@@ -279,12 +277,14 @@ std::error_code MessageParser::run(Message& m, const ParseLimits& limits) noexce
         }
         // Header name: a token right at the start of the line (a line starting with
         // whitespace here would be folding of the start line, which RFC 3261 does not allow).
+        // No bound check per byte: a std::string keeps a readable '\0' at data[size], which is
+        // neither a token character nor whitespace, so both loops stop there at the latest.
         std::size_t i = pos;
-        while (i < size && is_token(data[i]))
+        while (is_token(data[i]))
             ++i;
         if (i == pos) return err(ParseError::bad_header_name);
         std::string_view name(data + pos, i - pos);
-        while (i < size && is_ws(data[i]))
+        while (is_ws(data[i]))
             ++i;
         if (i >= size) return err(ParseError::incomplete);
         if (data[i] != ':') return err(ParseError::bad_header);

@@ -96,23 +96,40 @@ bool valid_hostname(std::string_view s) noexcept {
     return !s.empty() && scan_host_name(s) == s.size();
 }
 
+// Index past the 1*( allowed / escaped ) run starting at s[i], or npos on a bad escape.
+std::size_t scan_escaped(std::string_view s, std::size_t i, std::uint16_t allowed) noexcept {
+    const std::size_t n = s.size();
+    while (i < n) {
+        char c = s[i];
+        if (is(c, allowed)) {
+            ++i;
+        } else if (c == '%') {
+            if (i + 2 >= n || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) {
+                return std::string_view::npos;
+            }
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 bool valid_uri_params(std::string_view s) noexcept {
-    // *( ";" pname [ "=" pvalue ] ), pname/pvalue = 1*paramchar
+    // *( ";" pname [ "=" pvalue ] ), pname/pvalue = 1*paramchar, in one pass.
     constexpr std::uint16_t paramchar = unreserved | param_extra;
+    constexpr auto npos = std::string_view::npos;
     std::size_t i = 0;
     while (i < s.size()) {
         if (s[i] != ';') return false;
-        std::size_t end = s.find(';', i + 1);
-        if (end == std::string_view::npos) end = s.size();
-        std::string_view param = s.substr(i + 1, end - i - 1);
-        std::size_t eq = param.find('=');
-        if (eq == std::string_view::npos) {
-            if (!valid_escaped_run(param, paramchar, false)) return false;
-        } else if (!valid_escaped_run(param.substr(0, eq), paramchar, false) ||
-                   !valid_escaped_run(param.substr(eq + 1), paramchar, false)) {
-            return false;
+        std::size_t begin = ++i;
+        i = scan_escaped(s, i, paramchar);
+        if (i == npos || i == begin) return false;
+        if (i < s.size() && s[i] == '=') {
+            begin = ++i;
+            i = scan_escaped(s, i, paramchar);
+            if (i == npos || i == begin) return false;
         }
-        i = end;
     }
     return true;
 }
@@ -256,6 +273,12 @@ std::error_code parse_uri_parts(std::string_view text, UriParts& out) noexcept {
     std::string_view scheme = text.substr(0, i);
     out.scheme_name = range(0, i);
     std::size_t start = i + 1;
+    // The common case first, without a call: "sip" in any case.
+    if (i == 3 && to_lower(text[0]) == 's' && to_lower(text[1]) == 'i' &&
+        to_lower(text[2]) == 'p') {
+        out.scheme = Uri::Scheme::sip;
+        return parse_sip(text, start, out);
+    }
     if (iequals(scheme, "sip")) {
         out.scheme = Uri::Scheme::sip;
         return parse_sip(text, start, out);

@@ -71,6 +71,22 @@ TEST(HeaderNames, CanonicalSpellings) {
     EXPECT_EQ(header_id("C%6Fntact"), HeaderId::other);
 }
 
+// Case folding applies to letters only: bytes that differ from a letter or '-' by bit 0x20
+// (0x0D vs '-', '_' 0x5F vs DEL 0x7F) must not match, in the 8-byte words and in the tail.
+TEST(HeaderNames, CaseFoldingIsLettersOnly) {
+    EXPECT_EQ(header_id("Call\rID"), HeaderId::other);
+    EXPECT_EQ(header_id("Max\rForwards"), HeaderId::other);
+    EXPECT_EQ(header_id("Max-Forwards"), HeaderId::max_forwards);
+    EXPECT_EQ(header_id("MAX-FORWARDS"), HeaderId::max_forwards);
+    EXPECT_EQ(header_id("max-forwardS"), HeaderId::max_forwards);
+    EXPECT_EQ(header_id("max-forwardr"), HeaderId::other);
+    EXPECT_EQ(header_id("Max-Forward\x13"), HeaderId::other);
+    EXPECT_EQ(header_id("Content\rLength"), HeaderId::other);
+    EXPECT_EQ(header_id("content-length"), HeaderId::content_length);
+    EXPECT_EQ(header_id("www-AUTHENTICATE"), HeaderId::www_authenticate);
+    EXPECT_EQ(header_id("WWW-Authenticatf"), HeaderId::other);
+}
+
 TEST(HeaderNames, ListHeaders) {
     EXPECT_TRUE(is_list_header(HeaderId::via));
     EXPECT_TRUE(is_list_header(HeaderId::contact));
