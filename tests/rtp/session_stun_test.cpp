@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "rtp/media_test_support.hpp"
 
@@ -30,26 +31,32 @@ using voip::test::numbered_payload;
 using voip::test::RecordingSession;
 using voip::test::run_until;
 
-const auto loopback = asio::ip::make_address("127.0.0.1");
-const udp::endpoint kFakePublic{asio::ip::make_address("203.0.113.7"), 40000};
+asio::ip::address loopback() {
+    return asio::ip::make_address("127.0.0.1");
+}
+// What the test STUN server reports: a documentation address (RFC 5737), never sent to.
+udp::endpoint fake_public() {
+    return {asio::ip::make_address("203.0.113.7"), 40000};
+}
 
 Multiplexer::Config config_for(std::uint16_t first) {
     Multiplexer::Config c;
-    c.address = loopback;
+    c.address = loopback();
     c.first_port = first;
     c.last_port = static_cast<std::uint16_t>(first + 99);
     return c;
 }
 
-// A STUN server on 127.0.0.1 that pretends to sit behind a NAT mapping to kFakePublic.
+// A STUN server on 127.0.0.1 that pretends to sit behind a NAT mapping to fake_public().
 struct StunServer {
     explicit StunServer(asio::io_context& io, voip::stun::BindingResponder::Options options = {})
-        : socket(io, udp::endpoint(loopback, 0)), responder(socket, with_mapping(options)) {
+        : socket(io, udp::endpoint(loopback(), 0)),
+          responder(socket, with_mapping(std::move(options))) {
         responder.start();
     }
     static voip::stun::BindingResponder::Options with_mapping(
         voip::stun::BindingResponder::Options o) {
-        o.reported_address = kFakePublic;
+        o.reported_address = fake_public();
         return o;
     }
     [[nodiscard]] udp::endpoint endpoint() const { return socket.local_endpoint(); }
@@ -61,7 +68,7 @@ struct Result {
     std::optional<std::error_code> error;
     udp::endpoint endpoint;
     auto handler() {
-        return [this](std::error_code ec, udp::endpoint ep) {
+        return [this](std::error_code ec, const udp::endpoint& ep) {
             error = ec;
             endpoint = ep;
         };
@@ -100,7 +107,7 @@ TEST(SessionStun, DiscoveredAddressGoesIntoTheOfferWhileRtpFlows) {
     }
     ASSERT_TRUE(run_until(io, [&] { return result.error && a.packets.size() == 10; }));
     ASSERT_FALSE(*result.error) << result.error->message();
-    EXPECT_EQ(result.endpoint, kFakePublic);
+    EXPECT_EQ(result.endpoint, fake_public());
     // The request came from the RTP port itself (the mapping is that port's).
     EXPECT_EQ(server.responder.requests_received(), 1U);
     EXPECT_EQ(server.responder.responses_sent(), 1U);
@@ -123,7 +130,7 @@ TEST(SessionStun, DiscoveredAddressGoesIntoTheOfferWhileRtpFlows) {
     a.async_discover_public_address(server.endpoint(), again.handler());
     ASSERT_TRUE(run_until(io, [&] { return again.error && a.packets.size() == 11; }));
     EXPECT_FALSE(*again.error);
-    EXPECT_EQ(again.endpoint, kFakePublic);
+    EXPECT_EQ(again.endpoint, fake_public());
     EXPECT_EQ(server.responder.requests_received(), 2U);
 }
 
@@ -156,7 +163,7 @@ TEST(SessionStun, UseFutureAndErrors) {
     Multiplexer mux(io, config_for(41800));
     SessionConfig config;
     // A loopback port where nobody answers: quick retransmissions, then timed_out.
-    asio::ip::udp::socket silent(io, udp::endpoint(loopback, 0));
+    asio::ip::udp::socket silent(io, udp::endpoint(loopback(), 0));
     config.stun_server = silent.local_endpoint();
     config.stun_options.rto = 10ms;
     config.stun_options.max_transmissions = 3;
@@ -197,7 +204,7 @@ TEST(SessionStun, FutureCarriesTheMappedAddress) {
     a.open().value();
     auto future = a.async_discover_public_address(server.endpoint(), asio::use_future);
     ASSERT_TRUE(run_until(io, [&] { return future.wait_for(0s) == std::future_status::ready; }));
-    EXPECT_EQ(future.get(), kFakePublic);
+    EXPECT_EQ(future.get(), fake_public());
 }
 
 }  // namespace

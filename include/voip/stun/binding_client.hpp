@@ -58,7 +58,8 @@ protected:
 template <class Handler, class IoExecutor>
 class BindingHandlerImpl final : public BindingHandler {
 public:
-    BindingHandlerImpl(Handler handler, IoExecutor io) : handler_(std::move(handler)), io_(io) {}
+    BindingHandlerImpl(Handler handler, IoExecutor io)
+        : handler_(std::move(handler)), io_(std::move(io)) {}
     void complete(std::error_code error, asio::ip::udp::endpoint endpoint) override {
         // Never invoke the handler from inside the initiating call or handle_datagram():
         // post it to the executor the handler asked for (the io executor by default).
