@@ -33,10 +33,12 @@ LocalMedia plain_bob() {
     return local;
 }
 
-const SessionOptions kSession{"alice", 4242, 7, "call"};
+SessionOptions alice_session() {
+    return SessionOptions{"alice", 4242, 7, "call"};
+}
 
 TEST(FallbackOffer, PreferredDropsToPlainRtpSameSessionNextVersion) {
-    auto first = create_offer(alice(CryptoPolicy::preferred), kSession);
+    auto first = create_offer(alice(CryptoPolicy::preferred), alice_session());
     ASSERT_TRUE(first) << first.error().message();
     ASSERT_EQ(first->media[0].protocol, "RTP/SAVP");
     ASSERT_EQ(first->media[0].cryptos().size(), 2U);
@@ -67,7 +69,7 @@ TEST(FallbackOffer, PreferredDropsToPlainRtpSameSessionNextVersion) {
 }
 
 TEST(FallbackOffer, SavpfBecomesAvpf) {
-    auto first = create_offer(alice(CryptoPolicy::preferred), kSession);
+    auto first = create_offer(alice(CryptoPolicy::preferred), alice_session());
     ASSERT_TRUE(first);
     first->media[0].protocol = "RTP/SAVPF";
     auto second = fallback_offer(*first, CryptoPolicy::preferred);
@@ -77,7 +79,7 @@ TEST(FallbackOffer, SavpfBecomesAvpf) {
 }
 
 TEST(FallbackOffer, RequiredFailsTheCall) {
-    auto first = create_offer(alice(CryptoPolicy::required), kSession);
+    auto first = create_offer(alice(CryptoPolicy::required), alice_session());
     ASSERT_TRUE(first);
     auto second = fallback_offer(*first, CryptoPolicy::required);
     ASSERT_FALSE(second);
@@ -86,7 +88,7 @@ TEST(FallbackOffer, RequiredFailsTheCall) {
 }
 
 TEST(FallbackOffer, OffOrPlainOfferHasNothingToFallBackFrom) {
-    auto plain = create_offer(alice(CryptoPolicy::off), kSession);
+    auto plain = create_offer(alice(CryptoPolicy::off), alice_session());
     ASSERT_TRUE(plain);
     ASSERT_EQ(plain->media[0].protocol, "RTP/AVP");
     for (auto policy : {CryptoPolicy::off, CryptoPolicy::preferred}) {
@@ -95,7 +97,7 @@ TEST(FallbackOffer, OffOrPlainOfferHasNothingToFallBackFrom) {
         EXPECT_EQ(second.error(), Errc::no_fallback);
     }
     // Off with a (foreign) SAVP description: off never offered SRTP, so no fallback either.
-    auto secure = create_offer(alice(CryptoPolicy::preferred), kSession);
+    auto secure = create_offer(alice(CryptoPolicy::preferred), alice_session());
     ASSERT_TRUE(secure);
     auto off = fallback_offer(*secure, CryptoPolicy::off);
     ASSERT_FALSE(off);
@@ -119,7 +121,7 @@ TEST(FallbackOffer, NotAcceptableErrorsAreThe488Ones) {
 // (488) → fallback offer → plain answer → both agree on RTP/AVP without keys.
 TEST(FallbackOffer, FullSequenceAgainstAPlainRtpAnswerer) {
     const LocalMedia ours = alice(CryptoPolicy::preferred);
-    auto offer = create_offer(ours, kSession);
+    auto offer = create_offer(ours, alice_session());
     ASSERT_TRUE(offer);
 
     const SessionOptions bob_session{"bob", 1, 1, "-"};
@@ -152,7 +154,7 @@ TEST(FallbackOffer, FullSequenceAgainstAPlainRtpAnswerer) {
 // The same peer, had we required SRTP: the 488 ends the call.
 TEST(FallbackOffer, FullSequenceRequiredEndsWithTheRefusal) {
     const LocalMedia ours = alice(CryptoPolicy::required);
-    auto offer = create_offer(ours, kSession);
+    auto offer = create_offer(ours, alice_session());
     ASSERT_TRUE(offer);
     auto refused = create_answer(*offer, plain_bob(), SessionOptions{});
     ASSERT_FALSE(refused);
@@ -167,14 +169,14 @@ TEST(PublicAddress, GoesIntoConnectionAndMediaLines) {
     ASSERT_TRUE(use_public_address(local, "203.0.113.7", 40000));
     EXPECT_EQ(local.address, "203.0.113.7");
     EXPECT_EQ(local.port, 40000U);
-    auto offer = create_offer(local, kSession);
+    auto offer = create_offer(local, alice_session());
     ASSERT_TRUE(offer);
     const auto text = offer->to_string();
     EXPECT_NE(text.find("c=IN IP4 203.0.113.7\r\n"), std::string::npos) << text;
     EXPECT_NE(text.find("m=audio 40000 RTP/AVP"), std::string::npos) << text;
 
     ASSERT_TRUE(use_public_address(local, "2001:db8::7", 40002));
-    auto v6 = create_offer(local, kSession);
+    auto v6 = create_offer(local, alice_session());
     ASSERT_TRUE(v6);
     EXPECT_NE(v6->to_string().find("c=IN IP6 2001:db8::7\r\n"), std::string::npos);
 }
