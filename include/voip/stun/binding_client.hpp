@@ -7,10 +7,11 @@
 /// so callbacks, `asio::use_awaitable` and `asio::use_future` all work.
 ///
 /// @code
-///   voip::stun::BindingClient stun{rtp_socket, server};
-///   multiplexer.on_stun([&](auto bytes, auto from) { stun.handle_datagram(bytes); });
+///   voip::stun::BindingClient stun{socket, server};
+///   // ... every STUN datagram received on `socket`: stun.handle_datagram(bytes);
 ///   auto public_ep = co_await stun.async_resolve_public_address(asio::use_awaitable);
 /// @endcode
+/// For media, rtp::Session::async_discover_public_address does this on the RTP socket.
 /// Single-threaded: use the client, its socket and the completion from one io_context thread
 /// (or strand).
 
