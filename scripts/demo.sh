@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup-debian.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j2
+cmake --build --preset release -j2 --target example_media_loopback
 exec ./build/release/examples/media_loopback "$@"
