@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace voip::sip::test {
 
@@ -23,6 +24,38 @@ inline std::string read_file(const std::filesystem::path& path) {
 
 inline const Message& as_message(const AnyMessage& m) {
     return std::visit([](const auto& x) -> const Message& { return x; }, m);
+}
+
+/// The RFC 4475 torture messages and their expected verdicts, beside the checkout.
+inline const std::filesystem::path torture_dir =
+    std::filesystem::path(VOIP_SHARED_DIR) / "conformance" / "rfc4475";
+
+/// One row of torture_dir/MANIFEST.tsv.
+struct TortureRow {
+    std::string file;
+    std::string section;
+    std::string parser;        ///< accept / reject / either
+    std::string ua_behaviour;  ///< what a UAS answers, in words
+};
+
+inline std::vector<TortureRow> read_torture_manifest() {
+    std::vector<TortureRow> rows;
+    std::istringstream in(read_file(torture_dir / "MANIFEST.tsv"));
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<std::string> cols;
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t tab = line.find('\t', start);
+            cols.push_back(line.substr(start, tab - start));
+            if (tab == std::string::npos) break;
+            start = tab + 1;
+        }
+        if (cols.size() < 5) throw std::runtime_error("short manifest row: " + line);
+        rows.push_back({cols[0], cols[1], cols[3], cols[4]});
+    }
+    return rows;
 }
 
 /// Everything a round trip must preserve, as one comparable string.

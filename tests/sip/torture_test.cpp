@@ -21,34 +21,6 @@ namespace fs = std::filesystem;
 using test::as_message;
 using ::testing::ElementsAre;
 
-const fs::path torture_dir = fs::path(VOIP_SHARED_DIR) / "conformance" / "rfc4475";
-
-struct ManifestRow {
-    std::string file;
-    std::string section;
-    std::string verdict;  // accept / reject / either
-};
-
-std::vector<ManifestRow> read_manifest() {
-    std::vector<ManifestRow> rows;
-    std::istringstream in(test::read_file(torture_dir / "MANIFEST.tsv"));
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::vector<std::string> cols;
-        std::size_t start = 0;
-        while (true) {
-            std::size_t tab = line.find('\t', start);
-            cols.push_back(line.substr(start, tab - start));
-            if (tab == std::string::npos) break;
-            start = tab + 1;
-        }
-        if (cols.size() < 4) throw std::runtime_error("short manifest row: " + line);
-        rows.push_back({cols[0], cols[1], cols[3]});
-    }
-    return rows;
-}
-
 const Request& req(const AnyMessage& m) {
     return std::get<Request>(m);
 }
@@ -221,7 +193,7 @@ const std::map<std::string, Expectation>& expectations() {
         {"unreason.dat", accept([](const AnyMessage& any) {
              const Response& r = res(any);
              EXPECT_EQ(r.status_code(), 200);
-             std::string file = test::read_file(torture_dir / "unreason.dat");
+             std::string file = test::read_file(test::torture_dir / "unreason.dat");
              std::string first_line = file.substr(0, file.find("\r\n"));
              EXPECT_EQ(r.reason(), first_line.substr(std::string_view("SIP/2.0 200 ").size()));
              EXPECT_TRUE(r.reason().starts_with("= 2**3 * 5**2 "));
@@ -346,15 +318,15 @@ const std::map<std::string, Expectation>& expectations() {
 }
 
 TEST(Rfc4475, ManifestAndFilesMatchOneToOne) {
-    auto rows = read_manifest();
+    auto rows = test::read_torture_manifest();
     std::set<std::string> manifest_files;
     for (const auto& row : rows) {
         EXPECT_TRUE(manifest_files.insert(row.file).second) << "duplicate row " << row.file;
-        EXPECT_TRUE(fs::exists(torture_dir / row.file)) << "row without file: " << row.file;
+        EXPECT_TRUE(fs::exists(test::torture_dir / row.file)) << "row without file: " << row.file;
         EXPECT_TRUE(expectations().contains(row.file)) << "row without expectation: " << row.file;
     }
     std::set<std::string> files;
-    for (const auto& entry : fs::directory_iterator(torture_dir)) {
+    for (const auto& entry : fs::directory_iterator(test::torture_dir)) {
         if (entry.path().extension() == ".dat") files.insert(entry.path().filename().string());
     }
     for (const auto& f : files)
@@ -367,20 +339,20 @@ TEST(Rfc4475, ManifestAndFilesMatchOneToOne) {
 TEST(Rfc4475, EveryMessageGetsItsVerdict) {
     int accepted = 0;
     int rejected = 0;
-    for (const auto& row : read_manifest()) {
-        SCOPED_TRACE(row.file + " (RFC 4475 §" + row.section + ", " + row.verdict + ")");
+    for (const auto& row : test::read_torture_manifest()) {
+        SCOPED_TRACE(row.file + " (RFC 4475 §" + row.section + ", " + row.parser + ")");
         auto it = expectations().find(row.file);
         ASSERT_NE(it, expectations().end());
         const Expectation& expected = it->second;
-        if (row.verdict == "accept") {
+        if (row.parser == "accept") {
             EXPECT_FALSE(expected.error.has_value());
         }
-        if (row.verdict == "reject") {
+        if (row.parser == "reject") {
             EXPECT_TRUE(expected.error.has_value());
         }
-        ASSERT_TRUE(row.verdict == "accept" || row.verdict == "reject" || row.verdict == "either");
+        ASSERT_TRUE(row.parser == "accept" || row.parser == "reject" || row.parser == "either");
 
-        auto parsed = parse_message(test::read_file(torture_dir / row.file));
+        auto parsed = parse_message(test::read_file(test::torture_dir / row.file));
         if (expected.error) {
             ASSERT_FALSE(parsed.has_value());
             EXPECT_EQ(parsed.error(), make_error_code(*expected.error)) << parsed.error().message();

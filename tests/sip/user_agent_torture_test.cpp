@@ -28,34 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path torture_dir = fs::path(VOIP_SHARED_DIR) / "conformance" / "rfc4475";
-
-struct Row {
-    std::string file;
-    std::string parser;
-    std::string ua_behaviour;
-};
-
-std::vector<Row> read_manifest() {
-    std::vector<Row> rows;
-    std::istringstream in(test::read_file(torture_dir / "MANIFEST.tsv"));
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::vector<std::string> cols;
-        std::size_t start = 0;
-        while (true) {
-            std::size_t tab = line.find('\t', start);
-            cols.push_back(line.substr(start, tab - start));
-            if (tab == std::string::npos) break;
-            start = tab + 1;
-        }
-        if (cols.size() < 5) throw std::runtime_error("short manifest row: " + line);
-        rows.push_back({cols[0], cols[3], cols[4]});
-    }
-    return rows;
-}
-
 // What the ua_behaviour column allows, as status codes (0 = no answer). "well-formed X"
 // means: processed, not refused for syntax — for this UA (no dialog layer, the registrar
 // double installed for REGISTER) that is the normal answer of each method: OPTIONS 200,
@@ -211,7 +183,7 @@ bool has_header(std::string_view raw, std::string_view name) {
 
 TEST_F(UaTorture, EveryRequestGetsTheManifestAnswerAndTheUaKeepsServing) {
     start_receive();
-    const auto rows = read_manifest();
+    const auto rows = test::read_torture_manifest();
     ASSERT_EQ(rows.size(), 49U);
     int n = 0;
     for (const auto& row : rows) {
@@ -219,7 +191,7 @@ TEST_F(UaTorture, EveryRequestGetsTheManifestAnswerAndTheUaKeepsServing) {
         auto it = allowed().find(row.file);
         ASSERT_NE(it, allowed().end()) << "no expectation for " << row.file;
         ++n;
-        const std::string bytes = test::read_file(torture_dir / row.file);
+        const std::string bytes = test::read_file(test::torture_dir / row.file);
         send_raw(with_our_via(bytes, n));
         const bool expect_silence = it->second == std::set<int>{0};
         const int status = await_final(n, expect_silence ? 300ms : 3s);
