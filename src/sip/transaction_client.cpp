@@ -5,6 +5,8 @@
 #include <voip/sip/transaction_layer.hpp>
 #include <voip/sip/transaction_requests.hpp>
 
+#include "transaction_actions.hpp"
+
 namespace voip::sip {
 namespace {
 
@@ -56,12 +58,7 @@ void ClientTransaction::fire(TxTimer timer) {
 }
 
 void ClientTransaction::detach() {
-    if (layer_ != nullptr) {
-        for (auto& id : timers_) {
-            if (id != 0) layer_->timers().cancel(id);
-            id = 0;
-        }
-    }
+    if (layer_ != nullptr) detail::cancel_timers(layer_->timers(), timers_);
     layer_ = nullptr;
     if (!waiters_.empty() && !final_ && !error_) {
         error_ = TransactionError::terminated;
@@ -148,10 +145,7 @@ void ClientTransaction::run(const Actions& actions, const Response* response) {
                 fail(TransactionError::transport_error);
                 break;
             case ActionKind::terminated: {
-                for (auto& id : timers_) {
-                    if (id != 0) layer_->timers().cancel(id);
-                    id = 0;
-                }
+                detail::cancel_timers(layer_->timers(), timers_);
                 TransactionLayer* layer = layer_;
                 layer_ = nullptr;
                 layer->remove(*this);

@@ -4,20 +4,12 @@
 
 #include <algorithm>
 
+#include "transaction_actions.hpp"
+
 namespace voip::sip {
-namespace {
-
-Action act(ActionKind kind) {
-    return Action{kind, TxTimer::a, std::chrono::milliseconds{0}};
-}
-Action start_timer(TxTimer timer, std::chrono::milliseconds delay) {
-    return Action{ActionKind::start_timer, timer, delay};
-}
-Action stop_timer(TxTimer timer) {
-    return Action{ActionKind::stop_timer, timer, std::chrono::milliseconds{0}};
-}
-
-}  // namespace
+using detail::act;
+using detail::start_timer;
+using detail::stop_timer;
 
 ClientMachine::ClientMachine(bool invite, bool reliable, const TimerConfig& config)
     : invite_(invite),

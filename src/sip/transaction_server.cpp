@@ -4,6 +4,8 @@
 #include <voip/sip/server_transaction.hpp>
 #include <voip/sip/transaction_layer.hpp>
 
+#include "transaction_actions.hpp"
+
 namespace voip::sip {
 namespace {
 constexpr std::string_view component = "sip.transaction";
@@ -59,12 +61,7 @@ void ServerTransaction::fire(TxTimer timer) {
 }
 
 void ServerTransaction::detach() {
-    if (layer_ != nullptr) {
-        for (auto& id : timers_) {
-            if (id != 0) layer_->timers().cancel(id);
-            id = 0;
-        }
-    }
+    if (layer_ != nullptr) detail::cancel_timers(layer_->timers(), timers_);
     layer_ = nullptr;
 }
 
@@ -130,10 +127,7 @@ void ServerTransaction::run(const Actions& actions, const Request* ack) {
                 fail(TransactionError::transport_error);
                 break;
             case ActionKind::terminated: {
-                for (auto& id : timers_) {
-                    if (id != 0) layer_->timers().cancel(id);
-                    id = 0;
-                }
+                detail::cancel_timers(layer_->timers(), timers_);
                 TransactionLayer* layer = layer_;
                 layer_ = nullptr;
                 layer->remove(*this);
