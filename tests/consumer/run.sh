@@ -18,8 +18,8 @@ echo "find_package: $out"
 # The .pc file is relocatable: found wherever the prefix was installed.
 PKG_CONFIG_PATH=$(dirname "$(find "$work/prefix" -name voip.pc | head -1)")
 export PKG_CONFIG_PATH
-# shellcheck disable=SC2046
-"$cxx" -o "$work/consumer-pc" "$src/main.cpp" $(pkg-config --cflags --libs voip)
+# shellcheck disable=SC2046,SC2086
+"$cxx" ${CXXFLAGS:-} -o "$work/consumer-pc" "$src/main.cpp" $(pkg-config --cflags --libs voip) ${LDFLAGS:-}
 out=$("$work/consumer-pc")
 echo "pkg-config: $out"
 [[ $out == "consumer: linked against libvoip "* ]]
