@@ -30,6 +30,7 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,6 +40,8 @@
 #include <vector>
 
 namespace voip::sip {
+
+class Dialog;  // voip/sip/dialog.hpp (module dialog)
 
 /// The dialog layer's hook (issue 6 implements dialogs on it). Without one installed, an
 /// INVITE gets 480 Temporarily Unavailable and in-dialog requests get 481.
@@ -58,6 +61,8 @@ public:
     /// A response that matched no client transaction (a 2xx retransmission for a dialog).
     virtual void on_stray_response(const Response& /*response*/, const TransportAddress& /*from*/) {
     }
+    /// Dialogs alive (UserAgent::active_dialogs()).
+    [[nodiscard]] virtual std::size_t active_dialogs() const noexcept { return 0; }
 
 protected:
     DialogHandler() = default;
@@ -107,6 +112,20 @@ public:
     /// Install the dialog layer (null: INVITE → 480, in-dialog → 481).
     void set_dialog_handler(std::shared_ptr<DialogHandler> handler);
     [[nodiscard]] const UasCapabilities& capabilities() const noexcept { return caps_; }
+    /// The installed dialog layer (null when none).
+    [[nodiscard]] DialogHandler* dialog_handler() const noexcept { return dialogs_.get(); }
+
+    // ---- calls (defined in voip/sip/dialog.hpp, module dialog) ----
+    /// Inbound INVITEs make a D(context, args...) (D derives from sip::Dialog).
+    template <class D, class... Args>
+    void on_incoming(Args... args);
+    /// A new outbound dialog D(context, args...); dial it with async_dial.
+    template <class D = Dialog, class... Args>
+    std::shared_ptr<D> make_dialog(Args&&... args);
+    /// Dialogs alive in the dialog layer (0 without one).
+    [[nodiscard]] std::size_t active_dialogs() const noexcept {
+        return dialogs_ ? dialogs_->active_dialogs() : 0;
+    }
 
     // ---- UAC ----
     /// A new out-of-dialog request to @p target: Max-Forwards, From (the account's AOR or
@@ -123,6 +142,7 @@ public:
     [[nodiscard]] TransportLayer& transports() noexcept { return transports_; }
     [[nodiscard]] TransactionLayer& transactions() noexcept { return transactions_; }
     [[nodiscard]] const UserAgentConfig& config() const noexcept { return config_; }
+    [[nodiscard]] const asio::any_io_executor& executor() const noexcept { return executor_; }
     /// Keep-alives sent to the registrar (CRLF pings on TCP/TLS, OPTIONS on UDP).
     [[nodiscard]] std::uint32_t keepalives_sent() const noexcept { return keepalives_sent_; }
 
@@ -136,6 +156,9 @@ private:
     void schedule_keepalive();
     void send_keepalive();
     void flow_closed(FlowId flow, const TransportAddress& remote, std::error_code reason);
+    // Issue 11: false (and the request answered 503 or dropped) when its source is over the
+    // unauthenticated request rate.
+    bool admit(const Request& request, const TransportAddress& source);
     [[nodiscard]] RegistrationConfig make_registration_config(const AccountConfig& account) const;
 
     asio::any_io_executor executor_;
@@ -150,6 +173,7 @@ private:
     asio::steady_timer keepalive_timer_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::uint32_t keepalives_sent_ = 0;
+    SourceRateLimiter rate_limiter_;
 };
 
 }  // namespace voip::sip
