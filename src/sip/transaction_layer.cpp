@@ -1,6 +1,7 @@
 #include <voip/log.hpp>
 #include <voip/sip/transaction_layer.hpp>
 #include <voip/sip/transaction_requests.hpp>
+#include <voip/sip/uas_policy.hpp>
 
 #include <fmt/format.h>
 
@@ -191,6 +192,10 @@ Result<void> TransactionLayer::receive(const Request& request, const TransportAd
         pass_ack_up(request, from);
         return {};
     }
+    if (servers_.size() >= max_servers_) {
+        refuse_overload(request, from);
+        return {};
+    }
     std::shared_ptr<ServerTransaction> tx(
         new ServerTransaction(*this, request, from, *key, channel_.is_reliable(from.kind)));
     servers_.emplace(*key, tx);  // absent: match_server() found no transaction with this key
@@ -215,6 +220,19 @@ Result<void> TransactionLayer::receive(const Request& request, const TransportAd
         (void)tx->respond(503);
     }
     return {};
+}
+
+void TransactionLayer::refuse_overload(const Request& request, const TransportAddress& from) {
+    // Stateless on purpose: a transaction per refused request is the memory we must not spend.
+    // RFC 3261 §21.5.4 / RFC 3261 §8.1.3.5: 503 with Retry-After asks the client to back off.
+    ++refused_;
+    if (refused_ == 1 || refused_ % 1000 == 0) {
+        log::warning(component, "{} server transactions: refusing {} from {} with 503 ({} so far)",
+                     servers_.size(), request.method(), from.to_string(), refused_);
+    }
+    Response response = Response::make_for(request, 503, {}, make_tag());  // §8.2.6.2: a To tag
+    response.add_header(HeaderId::retry_after, "5");
+    channel_.send(response, from, nullptr);
 }
 
 void TransactionLayer::pass_ack_up(const Request& ack, const TransportAddress& from) {

@@ -130,7 +130,10 @@ Response make_options_response(const Request& options, const UasCapabilities& ca
 }
 
 int status_for_parse_error(std::error_code error) noexcept {
-    return error == ParseError::bad_version ? 505 : 400;
+    if (error == ParseError::bad_version) return 505;
+    // RFC 3261 §21.4.11: larger than ParseLimits::max_message_bytes (issue 11).
+    if (error == ParseError::too_large) return 413;
+    return 400;
 }
 
 std::optional<Response> make_stateless_error(std::string_view bytes, std::error_code parse_error) {

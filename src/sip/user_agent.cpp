@@ -22,7 +22,9 @@ UserAgent::UserAgent(asio::any_io_executor executor, UserAgentConfig config)
       caps_(config_.capabilities),
       transports_(executor_, config_.transport),
       transactions_(executor_, transports_, config_.timers),
-      keepalive_timer_(executor_) {
+      keepalive_timer_(executor_),
+      rate_limiter_(config_.unauthenticated_rate) {
+    transactions_.set_max_server_transactions(config_.max_server_transactions);
     for (const auto& local : config_.listen) {
         auto bound = transports_.listen(local);
         if (!bound) throw std::system_error(bound.error(), "UserAgent: listen on " + local);
@@ -141,7 +143,35 @@ Request UserAgent::make_request(Method method, const Uri& target) const {
     return request;
 }
 
+bool UserAgent::admit(const Request& request, const TransportAddress& source) {
+    // Issue 11: only new out-of-dialog requests without credentials are metered; ACKs are never
+    // answered and requests with a To tag belong to dialogs (or get a cheap 481).
+    if (!rate_limiter_.enabled() || request.method_id() == Method::ack ||
+        !request.to_tag().empty() || request.count(HeaderId::authorization) != 0 ||
+        request.count(HeaderId::proxy_authorization) != 0) {
+        return true;
+    }
+    if (rate_limiter_.allow(source.address)) return true;
+    const auto refused = rate_limiter_.refused();
+    if (refused == 1 || refused % 1000 == 0) {
+        log::warning(component, "rate limit: {} from {} refused ({} so far)", request.method(),
+                     source.to_string(), refused);
+    }
+    if (config_.unauthenticated_rate.answer_503) {
+        // Stateless (RFC 3261 §8.2.6 / §21.5.4): no transaction is spent on the refusal.
+        Response response = Response::make_for(request, 503, {}, make_tag());
+        response.add_header(HeaderId::retry_after, "1");
+        if (!config_.user_agent.empty()) response.add_header(HeaderId::server, config_.user_agent);
+        transports_.send(response, source, ignore_send_error);
+    }
+    return false;
+}
+
 void UserAgent::receive(ReceivedMessage& in) {
+    if (const auto* request = std::get_if<Request>(&in.message);
+        request != nullptr && !admit(*request, in.source)) {
+        return;
+    }
     auto used = transactions_.receive(in.message, in.source);
     if (used) return;
     // No usable Via or CSeq: the transaction layer cannot take it. Requests (not ACK) get a

@@ -110,6 +110,15 @@ public:
     [[nodiscard]] std::shared_ptr<ClientTransaction> find_client(std::string_view branch,
                                                                  std::string_view method) const;
 
+    /// At most @p max server transactions live at once (issue 11: a flood of new requests
+    /// cannot grow the table without bound). A new request beyond it is answered statelessly
+    /// with 503 Service Unavailable and Retry-After (RFC 3261 §21.5.4), logged, and not handed
+    /// to the TU; retransmissions of live transactions and ACKs are still matched. Default 10000.
+    void set_max_server_transactions(std::size_t max) noexcept { max_servers_ = max; }
+    [[nodiscard]] std::size_t max_server_transactions() const noexcept { return max_servers_; }
+    /// New requests refused with 503 because of max_server_transactions().
+    [[nodiscard]] std::size_t refused_requests() const noexcept { return refused_; }
+
     [[nodiscard]] std::size_t client_count() const noexcept { return clients_.size(); }
     [[nodiscard]] std::size_t server_count() const noexcept { return servers_.size(); }
     [[nodiscard]] const TimerConfig& config() const noexcept { return config_; }
@@ -128,6 +137,8 @@ private:
     // An ACK for a 2xx (matched to an Accepted transaction without an on_ack callback, or to
     // nothing): to the TU with no transaction.
     void pass_ack_up(const Request& ack, const TransportAddress& from);
+    // Beyond max_servers_: a stateless 503 (Retry-After), counted and logged.
+    void refuse_overload(const Request& request, const TransportAddress& from);
     [[nodiscard]] std::shared_ptr<ServerTransaction> match_server(const Request& request,
                                                                   std::string_view method) const;
 
@@ -142,6 +153,8 @@ private:
     std::unordered_map<std::string, std::shared_ptr<ServerTransaction>> servers_;
     // §8.2.2.2: From tag + Call-ID + CSeq → the live server transaction's key.
     std::unordered_map<std::string, std::string> merge_index_;
+    std::size_t max_servers_ = 10000;
+    std::size_t refused_ = 0;
 };
 
 }  // namespace voip::sip

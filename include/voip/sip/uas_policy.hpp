@@ -61,7 +61,7 @@ struct UasVerdict {
                                              std::string_view to_tag);
 
 /// Status for a request that failed to parse: 505 for ParseError::bad_version (§8.2.2 via
-/// RFC 4475 badvers), 400 for everything else.
+/// RFC 4475 badvers), 413 for ParseError::too_large (§21.4.11), 400 for everything else.
 [[nodiscard]] int status_for_parse_error(std::error_code error) noexcept;
 
 /// RFC 3261 §8.2 stateless answer to request bytes that failed to parse: the status of

@@ -2,6 +2,7 @@
 /// @file
 /// Settings of a sip::UserAgent: where it listens, who it is, how it keeps its registration.
 
+#include <voip/sip/rate_limiter.hpp>
 #include <voip/sip/timer_config.hpp>
 #include <voip/sip/transport.hpp>
 #include <voip/sip/uas_policy.hpp>
@@ -62,6 +63,13 @@ struct UserAgentConfig {
     std::chrono::milliseconds retry_max{std::chrono::seconds(60)};
     /// Methods, option tags, body types and URI schemes advertised and enforced.
     UasCapabilities capabilities{};
+    /// Server transactions alive at once; a new request beyond it gets a stateless 503 with
+    /// Retry-After (TransactionLayer::set_max_server_transactions).
+    std::size_t max_server_transactions = 10000;
+    /// Token bucket per source IP for out-of-dialog requests without Authorization or
+    /// Proxy-Authorization (not ACK): refused ones get 503 + Retry-After or are dropped. Off by
+    /// default (see SECURITY.md for a recommended setting on an exposed UA).
+    RateLimitConfig unauthenticated_rate{};
 };
 
 }  // namespace voip::sip
