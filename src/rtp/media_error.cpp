@@ -28,6 +28,8 @@ public:
                 return "no signalling owner to hang up through";
             case MediaErrc::stopped:
                 return "media session stopped";
+            case MediaErrc::too_many_sessions:
+                return "too many media sessions on this multiplexer";
         }
         return "unknown media error";
     }

@@ -50,6 +50,7 @@ Result<std::shared_ptr<Multiplexer::Port>> Multiplexer::bind(std::uint16_t numbe
 }
 
 Result<Multiplexer::Binding> Multiplexer::open(Session& session, bool rtcp_mux) {
+    if (!admit_session()) return MediaErrc::too_many_sessions;
     const std::uint32_t first = config_.first_port + (config_.first_port & 1U);
     const std::uint32_t last = config_.last_port;
     if (first + (rtcp_mux ? 0U : 1U) > last || first > 65534) return MediaErrc::bad_port_range;
@@ -88,6 +89,7 @@ Result<Multiplexer::Binding> Multiplexer::open(Session& session, bool rtcp_mux) 
             port->sessions.push_back(&session);
         }
         log::debug("rtp", "opened RTP port {} ({})", candidate, rtcp_mux ? "rtcp-mux" : "+RTCP");
+        ++stats_.sessions;
         return binding;
     }
     return MediaErrc::no_free_port;
@@ -95,6 +97,8 @@ Result<Multiplexer::Binding> Multiplexer::open(Session& session, bool rtcp_mux) 
 
 Result<Multiplexer::Binding> Multiplexer::share(Session& session, const Binding& with) {
     if (!with.rtp || with.rtp->owner != this) return MediaErrc::not_open;
+    if (!admit_session()) return MediaErrc::too_many_sessions;
+    ++stats_.sessions;
     with.rtp->sessions.push_back(&session);
     if (with.rtcp != with.rtp) with.rtcp->sessions.push_back(&session);
     return with;
@@ -113,7 +117,17 @@ void Multiplexer::detach(const std::shared_ptr<Port>& port, Session& session) {
     stats_.open_sockets = ports_.size();
 }
 
+bool Multiplexer::admit_session() {
+    if (stats_.sessions < config_.max_sessions) return true;
+    if (stats_.refused_sessions++ % 1000 == 0) {
+        log::warning("rtp.multiplexer", "{} media sessions open: refusing another",
+                     stats_.sessions);
+    }
+    return false;
+}
+
 void Multiplexer::close(Session& session, Binding& binding) {
+    if (binding.rtp && stats_.sessions > 0) --stats_.sessions;
     if (binding.rtp) detach(binding.rtp, session);
     if (binding.rtcp && binding.rtcp != binding.rtp) detach(binding.rtcp, session);
     binding = Binding{};

@@ -17,6 +17,7 @@ enum class MediaErrc {
     protect_failed,     ///< the transform (SRTP) refused to protect the packet
     no_signalling,      ///< hang_up() without a SessionOwner to send the BYE
     stopped,            ///< the session was stopped
+    too_many_sessions,  ///< Multiplexer::Config::max_sessions sessions are open already
 };
 
 /// The category of MediaErrc ("voip.rtp.media").

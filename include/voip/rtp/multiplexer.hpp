@@ -38,6 +38,8 @@ struct MultiplexerStats {
     std::uint64_t receive_errors = 0;
     std::uint64_t send_errors = 0;
     std::size_t open_sockets = 0;
+    std::size_t sessions = 0;            ///< sessions holding ports (open or sharing)
+    std::uint64_t refused_sessions = 0;  ///< opens refused by Config::max_sessions
 };
 
 class Multiplexer {
@@ -50,6 +52,9 @@ public:
         std::uint16_t last_port = 32767;
         /// Receive buffer per socket; larger datagrams are truncated and dropped.
         std::size_t max_datagram = 2048;
+        /// Sessions open at once (issue 11: bounded sockets and memory); one more fails with
+        /// MediaErrc::too_many_sessions.
+        std::size_t max_sessions = 4096;
     };
 
     /// One bound UDP socket and the sessions listening on it (opaque to users).
@@ -91,6 +96,8 @@ private:
     void on_receive(const std::shared_ptr<Port>& port, std::error_code ec, std::size_t size);
     void dispatch(Port& port, std::size_t size);
     void detach(const std::shared_ptr<Port>& port, Session& session);
+    // Config::max_sessions: false (counted, logged) when the table is full.
+    bool admit_session();
 
     asio::io_context& io_;
     Config config_;
