@@ -82,6 +82,14 @@ RegistrationConfig UserAgent::make_registration_config(const AccountConfig& acco
         if (!to)
             throw std::invalid_argument("UserAgent: bad outbound_proxy " + *account.outbound_proxy);
         rc.registrar = *to;
+        // RFC 3261 §26.2.2 / RFC 5630: a sips: AOR or registrar is reached over TLS only.
+        const bool secure =
+            rc.aor.scheme() == Uri::Scheme::sips || rc.registrar_uri.scheme() == Uri::Scheme::sips;
+        if (secure && rc.registrar.kind != TransportKind::tls) {
+            throw std::invalid_argument(
+                "UserAgent: a sips: account needs a tls: outbound_proxy, not " +
+                *account.outbound_proxy);
+        }
     } else {
         auto to = resolve_target(rc.registrar_uri);
         if (!to) {
@@ -221,6 +229,15 @@ void UserAgent::route(const IncomingRequest& in) {
     const UasVerdict verdict = check_request(request, caps_);
     if (!verdict.passed()) {
         answer(tx, verdict.status, verdict.headers);
+        return;
+    }
+    if (in.source.kind != TransportKind::tls && (request.request_uri_text().starts_with("sips:") ||
+                                                 request.request_uri_text().starts_with("SIPS:"))) {
+        // RFC 3261 §26.2.2 / RFC 5630: a SIPS URI promises TLS on every hop; a request for one
+        // that reached us over UDP or plain TCP broke that promise, so it is not served.
+        log::info(component, "{} for a sips: URI over {} from {}: refused", request.method(),
+                  to_string(in.source.kind), in.source.to_string());
+        answer(tx, 416);
         return;
     }
     const Method method = request.method_id();
