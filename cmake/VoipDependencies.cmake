@@ -22,3 +22,7 @@ voip_require(SndFile libsndfile1-dev)
 if(VOIP_BUILD_APPS)
   voip_require(CLI11 libcli11-dev)
 endif()
+# Optional speech engines (Debian flite1-dev; libpocketsphinx-dev + pocketsphinx-en-us): the
+# speech module builds without them, minus those engines.
+find_package(Flite QUIET)
+find_package(PocketSphinx QUIET)

@@ -25,6 +25,7 @@ install(FILES
 install(FILES
   cmake/VoipPkgConfigFind.cmake cmake/FindAsio.cmake cmake/FindOpus.cmake
   cmake/FindSpanDSP.cmake cmake/FindSRTP2.cmake cmake/FindSpeexDSP.cmake cmake/FindSndFile.cmake
+  cmake/FindFlite.cmake cmake/FindPocketSphinx.cmake
   DESTINATION ${VOIP_CMAKE_DIR}/modules)
 
 if(BUILD_SHARED_LIBS)
