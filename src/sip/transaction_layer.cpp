@@ -1,6 +1,7 @@
 #include <voip/log.hpp>
 #include <voip/sip/transaction_layer.hpp>
 #include <voip/sip/transaction_requests.hpp>
+#include <voip/sip/transport_error.hpp>
 #include <voip/sip/uas_policy.hpp>
 
 #include <fmt/format.h>
@@ -233,6 +234,27 @@ void TransactionLayer::refuse_overload(const Request& request, const TransportAd
     Response response = Response::make_for(request, 503, {}, make_tag());  // §8.2.6.2: a To tag
     response.add_header(HeaderId::retry_after, "5");
     channel_.send(response, from, nullptr);
+}
+
+std::size_t TransactionLayer::connection_lost(const TransportAddress& remote) {
+    if (!channel_.is_reliable(remote.kind)) return 0;
+    std::vector<std::shared_ptr<ClientTransaction>> affected;
+    for (const auto& [key, tx] : clients_) {
+        if (tx->destination() == remote) affected.push_back(tx);
+    }
+    std::size_t ended = 0;
+    for (const auto& tx : affected) {
+        // The machine decides: Calling/Trying/Proceeding fail, later states ignore it.
+        const auto before = tx->state();
+        tx->transport_detail_ = TransportError::connection_closed;
+        tx->run(tx->machine_.on_transport_error(), nullptr);
+        ended += tx->state() != before ? 1 : 0;
+    }
+    if (ended > 0) {
+        log::debug(component, "connection to {} lost: {} client transaction(s) failed",
+                   remote.to_string(), ended);
+    }
+    return ended;
 }
 
 void TransactionLayer::pass_ack_up(const Request& ack, const TransportAddress& from) {

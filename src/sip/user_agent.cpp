@@ -365,6 +365,8 @@ void UserAgent::send_keepalive() {
 
 void UserAgent::flow_closed(FlowId /*flow*/, const TransportAddress& remote,
                             std::error_code reason) {
+    // RFC 3261 §17.1.4: what was sent on the connection will never be answered on it.
+    (void)transactions_.connection_lost(remote);
     if (!registration_ || remote != registration_->config().registrar) return;
     // RFC 5626 §4.4 / §4.5: the flow to the registrar broke: re-register with back-off (the
     // transport reconnects on demand).

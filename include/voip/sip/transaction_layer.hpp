@@ -102,6 +102,12 @@ public:
     Result<void> receive(const Response& response, const TransportAddress& from);
     Result<void> receive(const AnyMessage& message, const TransportAddress& from);
 
+    /// RFC 3261 §17.1.4: the TCP/TLS connection to @p remote broke. Client transactions sent
+    /// there that have no final response yet end now with TransactionError::transport_error
+    /// (the request will never be retransmitted on a reliable transport, so waiting for Timer
+    /// B/F would only delay the TU's retry). Returns how many ended.
+    std::size_t connection_lost(const TransportAddress& remote);
+
     /// RFC 3261 §9.2: the INVITE server transaction a CANCEL refers to (same matching as
     /// §17.2.3 except the method), or null.
     [[nodiscard]] std::shared_ptr<ServerTransaction> find_invite_for_cancel(
