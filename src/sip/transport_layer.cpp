@@ -6,8 +6,12 @@
 #include <voip/sip/transport_layer.hpp>
 #include <voip/sip/transport_routing.hpp>
 
+#include <asio/detail/socket_option.hpp>
 #include <asio/ip/v6_only.hpp>
 #include <asio/post.hpp>
+
+#include <algorithm>
+#include <limits>
 
 #include "sip/transport_state.hpp"
 
@@ -16,6 +20,40 @@ namespace detail {
 namespace {
 
 constexpr std::string_view component = "sip.transport";
+
+// SO_REUSEPORT (Linux 3.9+, the BSDs): not in Asio's option set.
+template <class Socket>
+void set_reuse_port(Socket& socket, std::error_code& ec) {
+    const asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT> option(true);
+    socket.set_option(option, ec);
+}
+
+// SO_RCVBUF / SO_SNDBUF. A refused or capped size is not fatal: the socket still works, with
+// less room for bursts, so it is logged rather than failing listen().
+void set_udp_buffers(asio::ip::udp::socket& socket, const TransportConfig& config) {
+    std::error_code ec;
+    if (config.udp_receive_buffer_bytes > 0) {
+        const auto wanted = static_cast<int>(std::min<std::size_t>(
+            config.udp_receive_buffer_bytes, std::numeric_limits<int>::max()));
+        socket.set_option(asio::socket_base::receive_buffer_size(wanted), ec);
+        asio::socket_base::receive_buffer_size got;
+        if (!ec) socket.get_option(got, ec);
+        // Linux reports twice the size it grants (the bookkeeping overhead, socket(7)).
+        if (ec || got.value() < wanted) {
+            log::warning(component,
+                         "UDP receive buffer: asked {} bytes, got {} ({}); raise "
+                         "net.core.rmem_max",
+                         wanted, ec ? 0 : got.value() / 2, ec ? ec.message() : "capped");
+        }
+    }
+    if (config.udp_send_buffer_bytes > 0) {
+        socket.set_option(
+            asio::socket_base::send_buffer_size(static_cast<int>(std::min<std::size_t>(
+                config.udp_send_buffer_bytes, std::numeric_limits<int>::max()))),
+            ec);
+        if (ec) log::warning(component, "UDP send buffer: {}", ec.message());
+    }
+}
 
 }  // namespace
 
@@ -39,6 +77,8 @@ Result<TransportAddress> TransportState::listen(const TransportAddress& requeste
         socket->socket.open(endpoint.protocol(), ec);
         if (!ec && endpoint.address().is_v6())
             socket->socket.set_option(asio::ip::v6_only(true), ec);
+        if (!ec) set_udp_buffers(socket->socket, config);
+        if (!ec && config.reuse_port) set_reuse_port(socket->socket, ec);
         if (!ec) socket->socket.bind(endpoint, ec);
         if (ec) return ec;
         bound.port = socket->socket.local_endpoint(ec).port();
@@ -58,6 +98,7 @@ Result<TransportAddress> TransportState::listen(const TransportAddress& requeste
         acceptor.open(endpoint.protocol(), ec);
         if (!ec && endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(true), ec);
         if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec && config.reuse_port) set_reuse_port(acceptor, ec);
         if (!ec) acceptor.bind(endpoint, ec);
         if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
         if (ec) return ec;
