@@ -36,7 +36,7 @@ AudioCall::AudioCall(rtp::Multiplexer& mux, AudioConfig config)
     : Session(mux, config.session),
       config_(std::move(config)),
       registry_(registry_for(config_)),
-      timer_(mux.context()),
+      clock_(MediaClock::of(mux.context())),
       pacer_(packet_time, config_.max_catch_up) {
     if (config_.sample_rate == 0) throw std::invalid_argument("AudioCall: zero sample rate");
 }
@@ -44,7 +44,7 @@ AudioCall::AudioCall(rtp::Multiplexer& mux, AudioConfig config)
 AudioCall::~AudioCall() {
     try {
         stop_media();
-    } catch (const std::exception& e) {  // timer cancel can throw; a destructor must not
+    } catch (const std::exception& e) {  // the RTCP BYE path can throw; a destructor must not
         log::warning(component, "stop on destruction failed: {}", e.what());
     }
 }
@@ -162,8 +162,8 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
     media_timestamp_ = next_timestamp();
     start();  // RTCP
     started_ = true;
-    pacer_.start(std::chrono::steady_clock::now());
-    schedule();
+    // The shared clock's next grid point (at once if it was idle): packet 0 is due there.
+    pacer_.start(clock_.attach(clock_link_));
     log::debug(component, "media started: {} PT {} to {}:{}{}", format_->encoding_name, send_pt_,
                negotiated.remote_address, negotiated.remote_port,
                srtp_suite_.empty() ? "" : " (SRTP)");
@@ -173,7 +173,7 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
 void AudioCall::stop_media() {
     if (!started_) return;
     started_ = false;
-    timer_.cancel();
+    clock_.detach(clock_link_);
     outbound_.clear();
     sent_samples_ = queued_samples_;
     finish_pending(asio::error::operation_aborted);
@@ -184,22 +184,15 @@ const codec::Format* AudioCall::codec_format() const noexcept {
     return format_ ? &*format_ : nullptr;
 }
 
-void AudioCall::schedule() {
-    timer_.expires_at(pacer_.next_deadline());
-    timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](std::error_code ec) {
-        if (ec || alive.expired() || !started_) return;
-        on_tick();
-    });
-}
-
-void AudioCall::on_tick() {
-    const std::size_t due = pacer_.due(std::chrono::steady_clock::now());
+void AudioCall::on_tick(MediaClock::Clock::time_point now) {
+    // The pacer is on the clock's grid, so this is normally 1; after a stall, the due packet
+    // plus at most max_catch_up missed ones (the rest skipped), as with a timer of our own.
+    const std::size_t due = pacer_.due(now);
     for (std::size_t i = 0; i < due && started_; ++i) {
         send_tick();
         playout_tick();
     }
     stats_.ticks_skipped = pacer_.skipped();
-    if (started_) schedule();
 }
 
 std::uint32_t AudioCall::peek_next_timestamp() const {

@@ -1,5 +1,6 @@
 #include <voip/audio/audio_call.hpp>
 #include <voip/audio/error.hpp>
+#include <voip/audio/media_clock.hpp>
 #include <voip/codec/error.hpp>
 #include <voip/rtp/multiplexer.hpp>
 
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <future>
 #include <memory>
@@ -169,6 +171,61 @@ TEST(AudioCall, TimestampsFollowTheClockThroughSpeechSilenceAndDtmf) {
     // RFC 3551 §4.1: the marker bit on the first packet of each talkspurt, and only there.
     EXPECT_EQ(markers, 2);
     EXPECT_EQ(dtmf, 4 + 3);  // updates at 20..80 ms, the end at 100 ms sent three times
+}
+
+// The io_context's one MediaClock ticks every call: two calls started 30 ms apart (10 ms out
+// of phase on their own timers) send in the same wake-ups, and each keeps continuous RTP
+// sequence numbers and timestamps of its own.
+TEST(AudioCall, CallsStartedApartShareTheClockAndKeepTheirOwnTimestamps) {
+    asio::io_context io;
+    voip::rtp::Multiplexer a_mux(io, loopback());
+    voip::rtp::Multiplexer b_mux(io, loopback());
+    Prefer<Sniffer> a1(std::vector<std::string>{"PCMU"}, a_mux);
+    Prefer<Sniffer> b1(std::vector<std::string>{"PCMU"}, b_mux);
+    Prefer<Sniffer> a2(std::vector<std::string>{"PCMU"}, a_mux);
+    Prefer<Sniffer> b2(std::vector<std::string>{"PCMU"}, b_mux);
+    voip::audio::test::connect(a1, b1, voip::sdp::CryptoPolicy::off);
+    ASSERT_FALSE(HasFatalFailure());
+    run_for(io, 30ms);
+    voip::audio::test::connect(a2, b2, voip::sdp::CryptoPolicy::off);
+    ASSERT_FALSE(HasFatalFailure());
+    auto& clock = voip::audio::MediaClock::of(io);
+    EXPECT_EQ(clock.subscribers(), 4U);
+    const auto wakeups = clock.wakeups();
+    run_for(io, 1000ms);
+    // One timer for the four calls: about 50 wake-ups a second, not 200.
+    EXPECT_LE(clock.wakeups() - wakeups, 60U);
+    EXPECT_GE(clock.wakeups() - wakeups, 25U);
+
+    for (const auto* b : {&b1, &b2}) {
+        ASSERT_GT(b->packets.size(), 30U);
+        for (std::size_t i = 1; i < b->packets.size(); ++i) {
+            const auto& prev = b->packets[i - 1];
+            const auto& cur = b->packets[i];
+            ASSERT_EQ(static_cast<std::uint16_t>(prev.sequence + 1), cur.sequence) << i;
+            ASSERT_EQ(cur.timestamp - prev.timestamp, 160U) << i;
+        }
+    }
+    // Phase: each packet of call 2 arrives close to one of call 1 (same wake-up), where two
+    // timers of their own would keep them ~10 ms apart. The median is robust to a loaded machine.
+    std::vector<double> offsets;
+    for (const auto& p2 : b2.packets) {
+        double best = 1e9;
+        for (const auto& p1 : b1.packets) {
+            const double d = std::abs(
+                std::chrono::duration<double, std::milli>(p2.arrival - p1.arrival).count());
+            best = std::min(best, d);
+        }
+        offsets.push_back(best);
+    }
+    std::sort(offsets.begin(), offsets.end());
+    const double median = offsets[offsets.size() / 2];
+    std::printf("        phase offset between the calls' packets: median %.3f ms\n", median);
+    EXPECT_LT(median, 5.0);
+
+    a1.stop_media();
+    b2.stop_media();
+    EXPECT_EQ(clock.subscribers(), 2U);
 }
 
 TEST(AudioCall, SendAudioCompletesWhenSentAndCancelAborts) {

@@ -25,9 +25,17 @@
 /// clock, the far end's jitter buffer and RTCP stay fed, and NATs stay open. The first packet
 /// of queued audio after silence carries the marker bit (RFC 3551 §4.1).
 ///
+/// Clock: every call of an io_context is ticked by that io_context's one audio::MediaClock
+/// (one timer for all calls, not one per call); a call attaches in start_media() and detaches
+/// in stop_media() or its destructor. Its sending runs on its own audio::Pacer started on the
+/// shared grid, so calls started at different moments send in the same wake-ups (phase
+/// aligned, first packet at most 20 ms after start_media()) while each keeps its own
+/// continuous RTP timestamps.
+///
 /// Threading: everything on the multiplexer's io_context, like rtp::Session.
 
 #include <voip/audio/error.hpp>
+#include <voip/audio/media_clock.hpp>
 #include <voip/audio/pacer.hpp>
 #include <voip/codec/codec.hpp>
 #include <voip/codec/opus.hpp>
@@ -42,7 +50,6 @@
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/post.hpp>
-#include <asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -114,12 +121,12 @@ public:
     [[nodiscard]] Result<sdp::LocalMedia> local_media(
         const std::string& address, sdp::CryptoPolicy crypto = sdp::CryptoPolicy::off) const;
 
-    /// Starts the media as agreed: codec encoder/decoder, remote addresses, SRTP keys, RTCP
-    /// and the 20 ms clock. Errors: codec::Errc::unknown_codec, srtp errors for bad keys,
-    /// asio errors for a bad remote address.
+    /// Starts the media as agreed: codec encoder/decoder, remote addresses, SRTP keys, RTCP,
+    /// and attaches the call to the io_context's 20 ms audio::MediaClock. Errors:
+    /// codec::Errc::unknown_codec, srtp errors for bad keys, asio errors for a bad remote address.
     Result<void> start_media(const sdp::Negotiated& negotiated);
-    /// Stops the clock and the RTP session (RTCP BYE); pending send_audio operations complete
-    /// with asio::error::operation_aborted. Idempotent.
+    /// Detaches from the clock and stops the RTP session (RTCP BYE); pending send_audio operations
+    /// complete with asio::error::operation_aborted. Idempotent.
     void stop_media();
     [[nodiscard]] bool media_started() const noexcept { return started_; }
 
@@ -181,9 +188,18 @@ private:
         Completion done;
     };
 
+    // Forwards the shared clock's ticks (a member, so the hook is not part of the class API).
+    class ClockLink final : public MediaClock::Subscriber {
+    public:
+        explicit ClockLink(AudioCall& call) noexcept : call_(call) {}
+        void on_media_tick(MediaClock::Clock::time_point now) override { call_.on_tick(now); }
+
+    private:
+        AudioCall& call_;
+    };
+
     void enqueue(std::span<const float> samples, Completion done);
-    void schedule();
-    void on_tick();
+    void on_tick(MediaClock::Clock::time_point now);
     void send_tick();
     void playout_tick();
     void finish_pending(std::error_code ec);
@@ -204,9 +220,9 @@ private:
     bool may_send_ = true;  // negotiated direction sendrecv/sendonly
 
     // Clock.
-    asio::steady_timer timer_;
+    MediaClock& clock_;
+    ClockLink clock_link_{*this};
     Pacer pacer_;
-    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 
     // Sending.
     std::deque<float> outbound_;  // at the codec's sample rate
