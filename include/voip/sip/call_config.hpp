@@ -29,6 +29,9 @@ struct CallConfig {
     std::chrono::milliseconds ring_timeout{0};
     /// Retry-After (s) of the 503 sent beyond max_dialogs.
     unsigned retry_after_seconds = 5;
+    /// RFC 3261 §14.1 glare back-off unit: after a 491 the re-INVITE is retried after
+    /// 210..400 units (the Call-ID's owner, 2.1-4 s) or 0..200 units (0-2 s). Tests shorten it.
+    std::chrono::milliseconds glare_unit{10};
 };
 
 }  // namespace voip::sip

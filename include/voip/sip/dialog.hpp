@@ -160,9 +160,8 @@ public:
     virtual void on_terminated(EndReason reason, std::error_code detail);
 
     // ---- UAS actions (inside or after on_invite) ----
-    /// 180 Ringing; with @p early_media, 183 Session Progress with the SDP answer (the media
-    /// session must then be made first: call accept() later with the same class, which
-    /// reuses it). Errors: wrong_state.
+    /// 180 Ringing; with @p early_media, 183 Session Progress — with the SDP answer when
+    /// early_media<S>() made the session. Errors: wrong_state.
     Result<void> ringing(bool early_media = false);
     /// Answers the INVITE: S(multiplexer, args...), open(), SDP answer to the INVITE's offer
     /// (or an offer in the 200 when the INVITE had none; the answer comes in the ACK),
@@ -170,10 +169,26 @@ public:
     /// Returns null (and answers 488/500) when the offer or the media fails.
     template <CallMedia S, class... Args>
     std::shared_ptr<S> accept(Args&&... args) {
+        if (auto early = std::dynamic_pointer_cast<S>(shared_session())) {
+            return start_accept(nullptr) ? early : nullptr;  // the early_media() session
+        }
         rtp::Multiplexer* mux = media_multiplexer();
         if (mux == nullptr) return nullptr;
         auto session = std::make_shared<S>(*mux, std::forward<Args>(args)...);
         if (!start_accept(std::make_unique<detail::MediaHandleImpl<S>>(session))) return nullptr;
+        return session;
+    }
+    /// Early media (RFC 3261 §13.3.1.1, RFC 3960): makes the session as accept() does, answers
+    /// the offer and sends 183 Session Progress with the SDP; a later accept<S>() reuses the
+    /// session. Returns null (and answers 488/500) on failure.
+    template <CallMedia S, class... Args>
+    std::shared_ptr<S> early_media(Args&&... args) {
+        rtp::Multiplexer* mux = media_multiplexer();
+        if (mux == nullptr) return nullptr;
+        auto session = std::make_shared<S>(*mux, std::forward<Args>(args)...);
+        if (!start_early_media(std::make_unique<detail::MediaHandleImpl<S>>(session))) {
+            return nullptr;
+        }
         return session;
     }
     /// Final non-2xx answer (300..699; other values become 500). @p reason: the phrase.
@@ -204,8 +219,9 @@ public:
             token, target);
     }
     /// CANCEL our INVITE (RFC 3261 §9.1: sent once a provisional response arrived; before,
-    /// it waits for one). The dial completes with make_status_error(487) — or succeeds if the
-    /// 2xx won the race, after which the dialog is ended with BYE. Completion void(error_code).
+    /// it waits for one). The dial completes with make_status_error(487) — also when the 2xx
+    /// won the race (the call is then ACKed and ended with BYE at once). Completion
+    /// void(error_code): the CANCEL's outcome.
     template <class CompletionToken>
     auto async_cancel(CompletionToken&& token) {
         return asio::async_initiate<CompletionToken, void(std::error_code)>(
@@ -288,6 +304,8 @@ public:
     [[nodiscard]] const std::optional<sdp::SessionDescription>& remote_sdp() const noexcept;
     /// Throws std::logic_error after the layer went away.
     [[nodiscard]] UserAgent& user_agent() const;
+    /// Our re-INVITEs refused with 491 and retried after the §14.1 back-off.
+    [[nodiscard]] unsigned glare_retries() const noexcept;
     /// The UserAgent's executor.
     [[nodiscard]] asio::any_io_executor executor() const;
 
@@ -299,6 +317,8 @@ private:
     struct Impl;
 
     [[nodiscard]] rtp::Multiplexer* media_multiplexer() const noexcept;
+    [[nodiscard]] std::shared_ptr<rtp::Session> shared_session() const;
+    bool start_early_media(std::unique_ptr<detail::MediaHandle> media);
     bool start_accept(std::unique_ptr<detail::MediaHandle> media);
     void start_dial(const Uri& target, std::unique_ptr<detail::MediaHandle> media, Done done);
     void start_cancel(Done done);

@@ -84,10 +84,13 @@ public:
     void on_cancelled(const std::shared_ptr<ServerTransaction>& invite) override;
     void on_stray_response(const Response& response, const TransportAddress& from) override;
 
+    /// Routes INFO requests (not among the UA's default methods) to the dialogs; enable_calls
+    /// does this once the layer is owned by a shared_ptr.
+    void install_info_route();
+
 private:
     friend class Dialog;
 
-    void install_info_route();
     // Dialog bookkeeping: the key is Call-ID + local tag (RFC 3261 §12: our side of the id).
     void add(const std::shared_ptr<Dialog>& dialog);
     void remove(const Dialog& dialog);
