@@ -1,20 +1,22 @@
 // bench/audio_path: what a full-duplex echo call costs in CPU through the library, beside the
 // raw cost of the same work done by the underlying libraries alone, measured in the same run.
 //
-// Library: P pairs of calls on 127.0.0.1 (one io_context, one thread, two Multiplexers): a
+// Library: N pairs of calls on 127.0.0.1 (one io_context, one thread, two Multiplexers): a
 // talker AudioCall that speaks a synthetic voiced signal (1.2 s bursts, 0.4 s pauses) in a
 // loop, and an EchoCall that plays each utterance back, so both directions carry audio and
 // both legs run the whole path (20 ms timer, encode, protect, send, receive, unprotect, jitter
 // buffer, decode, VAD). The process CPU time over a measured window, divided by the call-leg
-// seconds (2 × P × window), is the library's CPU per call-second. The calls run at the codec's
-// own sample rate, so no resampling is involved (a 16 kHz PCMU row shows what it adds).
+// seconds (2 × N × window), is the library's CPU per call-second. The calls run at the codec's
+// own sample rate, so no resampling is involved (a 16 kHz PCMU row shows what it adds). All
+// calls of the io_context are ticked by its one audio::MediaClock; each row is run for several
+// N (default 1, 10 and 100 pairs) to show how the per-call cost falls as the wake-ups are shared.
 //
 // Raw: per 20 ms packet, one encode + one decode with the codec object (a thin wrapper over
 // spandsp/libopus, as in bench/codec_cost), srtp_protect + srtp_unprotect with libsrtp2
 // directly, and sendto + recvfrom of a datagram of the same size on bare blocking sockets.
 // A call leg does each of them 50 times a second, so raw per call-second = 50 × their sum.
 //
-// Usage: audio_path_bench [--pairs N] [--seconds S] [--opus-complexity C] [--only LABEL]
+// Usage: audio_path_bench [--pairs N[,N...]] [--seconds S] [--opus-complexity C] [--only LABEL]
 
 #include <voip/audio/audio_call.hpp>
 #include <voip/audio/voice_activity_call.hpp>
@@ -121,6 +123,7 @@ struct LibraryResult {
     std::uint64_t packets = 0;
     std::uint64_t lost = 0;
     std::uint64_t utterances = 0;
+    std::uint64_t skipped = 0;  // grid points dropped: nonzero = the thread could not keep up
 };
 
 LibraryResult run_library(const Codec& c, int pairs, double seconds, int complexity) {
@@ -165,6 +168,8 @@ LibraryResult run_library(const Codec& c, int pairs, double seconds, int complex
         r.lost += static_cast<std::uint64_t>(std::max<std::int64_t>(0, ts.packets_lost) +
                                              std::max<std::int64_t>(0, es.packets_lost));
         r.utterances += echoes[i]->utterances();
+        r.skipped +=
+            talkers[i]->audio_stats().ticks_skipped + echoes[i]->audio_stats().ticks_skipped;
     }
     return r;
 }
@@ -273,22 +278,20 @@ RawResult run_raw(const Codec& c, int complexity) {
 }
 
 // --- paced I/O floor --------------------------------------------------------------------
-// The same sockets, timers and packet rate as the library rows, with nothing in between: each
-// leg is a bare Asio UDP socket and a steady_timer on an absolute 20 ms grid that sends a
-// datagram of the payload's size to its peer, which receives it and drops it. What a paced
-// real-time sender costs on this machine before any media work (wake-ups, epoll, syscalls).
+// The same sockets, wake-ups and packet rate as the library rows, with nothing in between: each
+// leg is a bare Asio UDP socket; one steady_timer on an absolute 20 ms grid (as the library's
+// one MediaClock per io_context) makes every leg send a datagram of the payload's size to its
+// peer, which receives it and drops it. What paced real-time I/O costs on this machine before
+// any media work (timer, epoll, syscalls).
 
 struct Leg {
     explicit Leg(asio::io_context& io)
-        : socket(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), timer(io) {}
+        : socket(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {}
     asio::ip::udp::socket socket;
-    asio::steady_timer timer;
     asio::ip::udp::endpoint peer;
     asio::ip::udp::endpoint from;
     std::vector<std::uint8_t> tx;
     std::array<std::uint8_t, 2048> rx{};
-    std::chrono::steady_clock::time_point start;
-    std::uint64_t tick = 0;
     std::uint64_t received = 0;
 
     void receive() {
@@ -298,12 +301,23 @@ struct Leg {
             receive();
         });
     }
+};
+
+struct SharedTick {
+    explicit SharedTick(asio::io_context& io) : timer(io) {}
+    asio::steady_timer timer;
+    std::chrono::steady_clock::time_point start;
+    std::uint64_t tick = 0;
+    std::vector<std::unique_ptr<Leg>>* legs = nullptr;
+
     void schedule() {
         timer.expires_at(start + 20ms * static_cast<std::int64_t>(++tick));
         timer.async_wait([this](std::error_code ec) {
             if (ec) return;
-            std::error_code send_ec;
-            socket.send_to(asio::buffer(tx), peer, 0, send_ec);
+            for (auto& leg : *legs) {
+                std::error_code send_ec;
+                leg->socket.send_to(asio::buffer(leg->tx), leg->peer, 0, send_ec);
+            }
             schedule();
         });
     }
@@ -314,16 +328,16 @@ double run_paced_floor(int pairs, double seconds, std::size_t datagram) {
     std::vector<std::unique_ptr<Leg>> legs;
     for (int i = 0; i < 2 * pairs; ++i)
         legs.push_back(std::make_unique<Leg>(io));
-    const auto now = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < legs.size(); ++i) {
         auto& leg = *legs[i];
         leg.peer = legs[i ^ 1U]->socket.local_endpoint();
         leg.tx.assign(datagram, 0x80);
-        leg.start = now + std::chrono::microseconds(static_cast<std::int64_t>(i) * 20000 /
-                                                    static_cast<std::int64_t>(legs.size()));
         leg.receive();
-        leg.schedule();
     }
+    SharedTick tick(io);
+    tick.legs = &legs;
+    tick.start = std::chrono::steady_clock::now();
+    tick.schedule();
     io.run_for(1500ms);
     const double cpu0 = cpu_seconds();
     io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -333,15 +347,29 @@ double run_paced_floor(int pairs, double seconds, std::size_t datagram) {
 
 }  // namespace
 
+std::vector<int> parse_list(const std::string& text) {
+    std::vector<int> out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const auto comma = text.find(',', pos);
+        const auto item =
+            text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        out.push_back(std::atoi(item.c_str()));
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
 int main(int argc, char** argv) {
-    int pairs = 10;
-    double seconds = 5;
+    std::vector<int> pair_counts = {1, 10, 100};
+    double seconds = 3;
     int complexity = 5;
     std::string only;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--pairs")
-            pairs = std::atoi(argv[i + 1]);
+            pair_counts = parse_list(argv[i + 1]);
         else if (flag == "--seconds")
             seconds = std::atof(argv[i + 1]);
         else if (flag == "--only")
@@ -349,13 +377,15 @@ int main(int argc, char** argv) {
         else if (flag == "--opus-complexity")
             complexity = std::atoi(argv[i + 1]);
         else
-            return std::fprintf(
-                       stderr,
-                       "usage: %s [--pairs N] [--seconds S] [--opus-complexity C] [--only LABEL]\n",
-                       argv[0]),
+            return std::fprintf(stderr,
+                                "usage: %s [--pairs N[,N...]] [--seconds S] [--opus-complexity C] "
+                                "[--only LABEL]\n",
+                                argv[0]),
                    2;
     }
-    if (pairs < 1 || seconds <= 0 || complexity < 0 || complexity > 10) return 2;
+    if (pair_counts.empty() || seconds <= 0 || complexity < 0 || complexity > 10) return 2;
+    for (const int n : pair_counts)
+        if (n < 1 || n > 1000) return 2;
     const std::vector<Codec> codecs = {
         {"PCMU", "PCMU", false, 8000},
         {"PCMU+SRTP", "PCMU", true, 8000},
@@ -365,37 +395,47 @@ int main(int argc, char** argv) {
         {"PCMU@16k", "PCMU", false, 16000},
     };
     std::printf(
-        "audio_path: %d full-duplex echo calls (%d legs) per row, %.1f s measured, one thread\n",
-        pairs, 2 * pairs, seconds);
+        "audio_path: N full-duplex echo calls (2N legs) per row, %.1f s measured, one "
+        "thread, one MediaClock\n",
+        seconds);
     std::printf(
         "CPU per call-second (one leg: 50 packets out + 50 in per second), microseconds\n\n");
-    std::printf("%-10s %8s | %8s %8s %8s %8s | %8s %8s | %8s %9s %9s | %s\n", "path", "payload",
-                "codec", "srtp", "udp", "raw", "paced-io", "raw+io", "library", "over raw",
-                "over r+io", "packets/lost/utterances");
+    std::printf("%-10s %4s %8s | %8s %8s %8s %8s | %8s %8s | %8s %9s %9s | %s\n", "path", "N",
+                "payload", "codec", "srtp", "udp", "raw", "paced-io", "raw+io", "library",
+                "over raw", "over r+io", "packets/lost/utterances/skipped");
     for (const auto& c : codecs) {
         if (!only.empty() && c.label != only) continue;
         const auto raw = run_raw(c, complexity);
-        const auto lib = run_library(c, pairs, seconds, complexity);
-        const double floor_us =
-            run_paced_floor(pairs, seconds, 12 + raw.payload + (c.srtp ? 10 : 0)) * 1e6;
         const double raw_us = 50.0 * (raw.codec_ns + raw.srtp_ns + raw.udp_ns) / 1000.0;
-        // Paced I/O replaces the tight-loop UDP figure (it includes the same syscalls).
-        const double raw_io_us = 50.0 * (raw.codec_ns + raw.srtp_ns) / 1000.0 + floor_us;
-        const double lib_us = lib.cpu_per_call_second * 1e6;
-        std::printf(
-            "%-10s %7zuB | %8.1f %8.1f %8.1f %8.1f | %8.1f %8.1f | %8.1f %8.0f%% %8.0f%% | "
-            "%llu/%llu/%llu\n",
-            c.label.c_str(), raw.payload, 50.0 * raw.codec_ns / 1000.0, 50.0 * raw.srtp_ns / 1000.0,
-            50.0 * raw.udp_ns / 1000.0, raw_us, floor_us, raw_io_us, lib_us,
-            100.0 * (lib_us - raw_us) / raw_us, 100.0 * (lib_us - raw_io_us) / raw_io_us,
-            static_cast<unsigned long long>(lib.packets), static_cast<unsigned long long>(lib.lost),
-            static_cast<unsigned long long>(lib.utterances));
+        for (const int pairs : pair_counts) {
+            const auto lib = run_library(c, pairs, seconds, complexity);
+            const double floor_us =
+                run_paced_floor(pairs, seconds, 12 + raw.payload + (c.srtp ? 10 : 0)) * 1e6;
+            // Paced I/O replaces the tight-loop UDP figure (it includes the same syscalls).
+            const double raw_io_us = 50.0 * (raw.codec_ns + raw.srtp_ns) / 1000.0 + floor_us;
+            const double lib_us = lib.cpu_per_call_second * 1e6;
+            std::printf(
+                "%-10s %4d %7zuB | %8.1f %8.1f %8.1f %8.1f | %8.1f %8.1f | %8.1f %8.0f%% %8.0f%% | "
+                "%llu/%llu/%llu/%llu\n",
+                c.label.c_str(), pairs, raw.payload, 50.0 * raw.codec_ns / 1000.0,
+                50.0 * raw.srtp_ns / 1000.0, 50.0 * raw.udp_ns / 1000.0, raw_us, floor_us,
+                raw_io_us, lib_us, 100.0 * (lib_us - raw_us) / raw_us,
+                100.0 * (lib_us - raw_io_us) / raw_io_us,
+                static_cast<unsigned long long>(lib.packets),
+                static_cast<unsigned long long>(lib.lost),
+                static_cast<unsigned long long>(lib.utterances),
+                static_cast<unsigned long long>(lib.skipped));
+            std::fflush(stdout);
+        }
     }
     std::printf(
         "\nraw = 50 x (codec encode+decode + srtp protect+unprotect + tight-loop sendto+recv).\n"
-        "paced-io = bare Asio sockets and 20 ms timers at the same packet rate, no media work.\n"
+        "paced-io = bare Asio sockets and one shared 20 ms timer at the same packet rate, no "
+        "media work.\n"
         "raw+io = codec + srtp + paced-io. over raw / over r+io = (library - x) / x; target <= "
         "30%%.\n"
+        "skipped = pacing grid points dropped (nonzero: the thread could not keep up in real "
+        "time).\n"
         "PCMU@16k runs the call at 16 kHz: two speexdsp resamplers per leg that no raw figure "
         "has.\n");
     return 0;
