@@ -279,10 +279,60 @@ TEST_P(Call, ByeForUnknownDialogGets481) {
     EXPECT_EQ(*status, 481);
 }
 
-TEST_P(Call, MaxDialogsAnswers503) {
-    layer_b->shutdown();  // count stays 0, but the layer refuses while shutting down
+TEST_P(Call, MaxDialogsAnswers503WithRetryAfter) {
+    b.set_dialog_handler(nullptr);
+    auto limited = test::call_config();
+    limited.max_dialogs = 1;
+    limited.retry_after_seconds = 7;
+    layer_b = &enable_calls(b, io, limited);
+    b.on_incoming<RecordingDialog>(b_events);
+    b_events->plan = Events::Plan::ring;  // the first call stays ringing
+    auto first = a.make_dialog<RecordingDialog>(a_events);
+    first->async_dial<AudioCall>(bob(), [](std::error_code, std::shared_ptr<AudioCall>) {});
+    ASSERT_TRUE(run_until(io, [&] { return layer_b->count() == 1; }));
+    auto second_events = std::make_shared<Events>();
+    auto second = a.make_dialog<RecordingDialog>(second_events);
+    std::optional<std::error_code> result;
+    second->async_dial<AudioCall>(
+        bob(), [&](std::error_code ec, std::shared_ptr<AudioCall>) { result = ec; });
+    ASSERT_TRUE(run_until(io, [&] { return result.has_value(); }));
+    EXPECT_EQ(status_of(*result), 503);
+    EXPECT_EQ(b_events->invites, 1);
+    first->async_bye([](std::error_code) {});  // a CANCEL: not answered yet
+    ASSERT_TRUE(run_until(io, [&] { return b_events->cancels == 1; }));
+    expect_all_gone();
+}
+
+TEST_P(Call, SrtpPreferredFallsBackToRtpAfter488) {
+    a.set_dialog_handler(nullptr);
+    auto srtp = test::call_config();
+    srtp.srtp = sdp::CryptoPolicy::preferred;
+    layer_a = &enable_calls(a, io, srtp);  // B keeps CryptoPolicy::off: refuses RTP/SAVP
     dial();
-    EXPECT_EQ(status_of(*dial_result), 503);
+    expect_call_up();
+    ASSERT_TRUE(a_dialog->negotiated());
+    EXPECT_FALSE(a_dialog->negotiated()->srtp);
+    EXPECT_EQ(a_dialog->local_sdp()->media.front().protocol, "RTP/AVP");
+    EXPECT_EQ(a_dialog->local_cseq(), 2U);  // the INVITE was sent twice
+    a_call->hang_up([](std::error_code) {});
+    expect_all_gone();
+}
+
+TEST_P(Call, SrtpBothSides) {
+    a.set_dialog_handler(nullptr);
+    b.set_dialog_handler(nullptr);
+    auto srtp = test::call_config();
+    srtp.srtp = sdp::CryptoPolicy::required;
+    layer_a = &enable_calls(a, io, srtp);
+    layer_b = &enable_calls(b, io, srtp);
+    b.on_incoming<RecordingDialog>(b_events);
+    dial();
+    expect_call_up();  // RTP decrypts both ways
+    ASSERT_TRUE(a_dialog->negotiated()->srtp);
+    EXPECT_FALSE(a_call->srtp_suite().empty());
+    EXPECT_EQ(a_call->srtp_suite(), b_events->call->srtp_suite());
+    a_call->hang_up([](std::error_code) {});
+    expect_all_gone();
 }
 
 TEST_P(Call, DestroyingTheLayerEndsCallsWithoutCallbacks) {
