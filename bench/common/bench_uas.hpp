@@ -1,7 +1,8 @@
 #pragma once
-// The library's UAS for the CPS benchmark, at the UserAgent DialogHandler level: 200 to every
-// INVITE (no media, no SDP), the 2xx retransmitted until the ACK (RFC 3261 §13.3.1.4), 200 to
-// the caller's BYE. Counts everything, so every call ends either completed or counted failed.
+// The library's UAS for the load benchmarks and the scale-out test (tests/scale), at the
+// UserAgent DialogHandler level: 200 to every INVITE (no media, no SDP), the 2xx retransmitted
+// until the ACK (RFC 3261 §13.3.1.4), 200 to the caller's BYE. Counts everything, so every
+// call ends either completed or counted failed.
 
 #include <voip/sip/user_agent.hpp>
 

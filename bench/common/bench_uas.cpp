@@ -28,6 +28,10 @@ void BenchUas::on_invite(const sip::IncomingRequest& in) {
     call.to_tag = sip::make_tag();
     call.invite = in.transaction;
     auto response = sip::Response::make_for(in.request, 200, {}, call.to_tag);
+    // RFC 3261 §12.1.1: the 2xx carries the INVITE's Record-Route (so a proxy such as the
+    // scale test's Kamailio stays on the path of the ACK and the BYE).
+    for (const auto value : in.request.header_values(sip::HeaderId::record_route))
+        response.add_header(sip::HeaderId::record_route, value);
     response.add_header(sip::HeaderId::contact, contact_);
     if (auto sent = in.transaction->respond(std::move(response)); !sent) {
         ++counters_.respond_errors;
