@@ -246,11 +246,18 @@ int run(const DemoOptions& options, const Console& console) {
     console.line(fmt::format("word overlap {:.0f}% (threshold {:.0f}%), call {:.1f} s",
                              overlap * 100, options.threshold * 100, seconds_since(started)));
 
-    // Hang up anything still up (only after a timeout), then let the agents go.
+    // The calls go first (their timers and ports belong to the io_context and the agents'
+    // multiplexers), then the agents (anything still up after a timeout is ended), then
+    // whatever is left runs out: a transcription still in flight holds work until it is done.
+    state.speaker.reset();
+    state.listener.reset();
     alice.reset();
     bob.reset();
     io.restart();
-    io.run_for(std::chrono::milliseconds{200});
+    const auto drain = Clock::now() + std::chrono::seconds{10};
+    while (!io.stopped() && Clock::now() < drain) {
+        io.run_for(std::chrono::milliseconds{100});
+    }
 
     const bool ok = !timed_out && state.dial_result && !*state.dial_result && state.said &&
                     !*state.said && overlap >= options.threshold;

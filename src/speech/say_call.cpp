@@ -54,7 +54,12 @@ Result<void> SayCall::start_media(const sdp::Negotiated& negotiated) {
     queued_ = true;
     log::info("speech", "say: \"{}\" ({:.1f} s of speech)", text_,
               static_cast<double>(speech_.size()) / rate);
-    send_audio(all);
+    // Completes with an error only when the media stops first (the far end hung up, or the
+    // dialog ended): then there is nothing left to say or hang up.
+    send_audio(all, [this, alive = std::weak_ptr<int>(alive_)](std::error_code ec) {
+        if (!ec || alive.expired() || hanging_up_) return;
+        finish(ec);
+    });
     return {};
 }
 
@@ -72,6 +77,7 @@ void SayCall::on_audio_sent() {
             finish({});
             return;
         }
+        hanging_up_ = true;
         stop_media();
         hang_up([this, alive](std::error_code result) {
             if (alive.expired()) return;

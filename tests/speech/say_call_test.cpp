@@ -116,6 +116,23 @@ TEST(SayCall, CanStayInTheCall) {
     EXPECT_TRUE(say.media_started());
 }
 
+TEST(SayCall, MediaStoppedBeforeTheEndReportsAborted) {
+    asio::io_context io;
+    rtp::Multiplexer mux_a(io, loopback());
+    rtp::Multiplexer mux_b(io, loopback());
+    FakeOwner owner;
+    SayCall say(mux_a, "a rather long text to speak", std::make_shared<test::ToneTts>());
+    say.set_owner(&owner);
+    Ear ear(mux_b);
+    connect(say, ear, sdp::CryptoPolicy::off);
+    run_for(io, 100ms);
+    say.stop_media();  // what the dialog does when the far end hangs up
+    ASSERT_TRUE(run_until(
+        io, [&] { return say.said().has_value(); }, 5s));
+    EXPECT_EQ(*say.said(), asio::error::operation_aborted);
+    EXPECT_TRUE(owner.sessions.empty());  // no BYE of our own
+}
+
 class FailingTts final : public TextToSpeech {
 public:
     Result<Audio> synthesize(std::string_view /*text*/) override { return Errc::synthesis_failed; }

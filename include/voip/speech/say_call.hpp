@@ -70,8 +70,9 @@ protected:
     /// Speech and trailing silence sent: starts the hang-up.
     void on_audio_sent() override;
     /// The text has been spoken and (SayOptions::hang_up) the call hung up; @p ec is the
-    /// hang-up's outcome (rtp::MediaErrc::no_signalling for a call without a dialog). Default:
-    /// logs a failure.
+    /// hang-up's outcome (rtp::MediaErrc::no_signalling for a call without a dialog), or
+    /// asio::error::operation_aborted when the media stopped before all was said (the far end
+    /// hung up). Runs once. Default: logs a failure.
     virtual void on_said(std::error_code ec);
 
 private:
@@ -82,6 +83,7 @@ private:
     SayOptions options_;
     std::vector<float> speech_;
     bool queued_ = false;
+    bool hanging_up_ = false;
     std::optional<std::error_code> said_;
     asio::steady_timer tail_timer_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // guards queued completions
