@@ -117,7 +117,9 @@ Result<std::shared_ptr<ClientTransaction>> TransactionLayer::send_request(
     std::shared_ptr<ClientTransaction> tx(
         new ClientTransaction(*this, std::move(request), to, branch, key, reliable));
     clients_.emplace(std::move(key), tx);
-    log::debug(component, "client {} {} to {}", branch, method, to.to_string());
+    // Guarded: the arguments (to_string) cost an allocation per request even when not logged.
+    if (log::enabled(log::Level::debug))
+        log::debug(component, "client {} {} to {}", branch, method, to.to_string());
     tx->start();
     return tx;
 }
@@ -179,12 +181,23 @@ std::shared_ptr<ServerTransaction> TransactionLayer::match_server(const Request&
 Result<void> TransactionLayer::receive(const Request& request, const TransportAddress& from) {
     auto key = server_key(request, request.method(), request.to_tag());
     if (!key) return TransactionError::unmatchable_message;
-    if (auto tx = match_server(request, request.method())) {
-        if (request.method_id() == Method::ack) {
-            tx->receive_ack(request);
-        } else {
-            tx->receive_retransmission();
+    if (request.method_id() == Method::ack) {
+        // An RFC 3261 key does not depend on the To tag: the one computed above is the
+        // INVITE's. Only RFC 2543 keys need match_server()'s two tries.
+        std::shared_ptr<ServerTransaction> tx;
+        if (is_rfc2543_key(*key)) {
+            tx = match_server(request, request.method());
+        } else if (auto it = servers_.find(*key); it != servers_.end()) {
+            tx = it->second;
         }
+        if (tx) {
+            tx->receive_ack(request);
+            return {};
+        }
+    } else if (auto it = servers_.find(*key); it != servers_.end()) {
+        // A retransmission (§17.2.3: the key is all of the matching rule; computed once).
+        auto tx = it->second;  // keep it alive while it runs
+        tx->receive_retransmission();
         return {};
     }
     if (request.method_id() == Method::ack) {
@@ -212,8 +225,10 @@ Result<void> TransactionLayer::receive(const Request& request, const TransportAd
             tx->merge_key_ = *mk;
         }
     }
-    log::debug(component, "server {} {} from {}{}", *key, request.method(), from.to_string(),
-               merged ? " (merged request)" : "");
+    if (log::enabled(log::Level::debug)) {
+        log::debug(component, "server {} {} from {}{}", *key, request.method(), from.to_string(),
+                   merged ? " (merged request)" : "");
+    }
     tx->start();
     if (on_request_) {
         on_request_(IncomingRequest{tx->request(), from, tx, merged});
