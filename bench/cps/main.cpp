@@ -3,7 +3,10 @@
 //
 //   cps_bench [--rates 500,1000,2000,4000,6000,10000,20000] [--seconds 3] [--max-calls 60000]
 //             [--modes lib-uas,sipp-uas,lib-uac] [--sipp /usr/bin/sipp] [--realtime 1]
-//             [--uas-max-transactions 2000000 (0 = the library default)]
+//             [--uas-max-transactions 2000000 (0 = the library default)] [--instances K]
+//
+// --instances K: K UAS processes, one port each (one UserAgent per core), each driven by its
+// own SIPp UAC at RATE/K; the row sums them (docs/scaling.md).
 //
 // Each step runs fresh processes: the UAS under test (this program in `serve-uas` mode, or
 // `sipp -sn uas`), then `sipp -sn uac -r RATE -m CALLS -buff_size 4194304` against it; the UAS's
@@ -29,6 +32,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sched.h>
 #include <sstream>
@@ -128,6 +132,7 @@ struct Options {
     std::string sipp = "/usr/bin/sipp";
     bool realtime = false;
     std::size_t uas_max_transactions = 2'000'000;  // 0: the library default
+    int instances = 1;  // UAS processes (one port each) in lib-uas / sipp-uas
 };
 
 // The last line of SIPp's -trace_stat CSV, by column name.
@@ -244,68 +249,137 @@ std::optional<int> wait_sampling(ChildProcess& process, std::chrono::millisecond
     });
 }
 
+// One step against the UAS under test: @p instances UAS processes (one port each: one
+// UserAgent per core), each driven by its own `sipp -sn uac` at rate / instances. Figures are
+// the sums over the instances (CPU% over 100 = more than one core).
 StepResult run_uas_step(const Options& options, bool library, double rate) {
+    const int instances = std::max(1, options.instances);
     StepResult r;
-    r.mode = library ? "lib-uas" : "sipp-uas";
+    r.mode = std::string(library ? "lib-uas" : "sipp-uas") +
+             (instances > 1 ? "x" + std::to_string(instances) : "");
     r.rate = rate;
     r.calls = std::min<std::uint64_t>(options.max_calls,
                                       static_cast<std::uint64_t>(rate * options.seconds));
     ScratchDir dir("voip-cps");
-    const auto uas_port = interop::free_port();
-    std::vector<std::string> uas_args;
-    if (library) {
-        uas_args = {self_path(), "serve-uas", std::to_string(uas_port),
-                    std::to_string(options.uas_max_transactions)};
-    } else {
-        uas_args = sipp_common(options, dir.path(), "uas", uas_port);
-        uas_args.insert(uas_args.begin() + 1, {"-sn", "uas"});
+    std::vector<std::unique_ptr<ChildProcess>> servers;
+    std::vector<std::uint16_t> ports;
+    for (int i = 0; i < instances; ++i) {
+        const auto port = interop::free_port();
+        const std::string name = "uas" + std::to_string(i);
+        std::vector<std::string> uas_args;
+        if (library) {
+            uas_args = {self_path(), "serve-uas", std::to_string(port),
+                        std::to_string(options.uas_max_transactions)};
+        } else {
+            uas_args = sipp_common(options, dir.path(), name, port);
+            uas_args.insert(uas_args.begin() + 1, {"-sn", "uas"});
+        }
+        servers.push_back(
+            std::make_unique<ChildProcess>(uas_args, dir.path() / (name + ".out"), dir.path()));
+        if (!wait_for_port(port, *servers.back())) {
+            r.note = "UAS did not start: " + servers.back()->log();
+            return r;
+        }
+        ports.push_back(port);
     }
-    ChildProcess uas(uas_args, dir.path() / "uas.out", dir.path());
-    if (!wait_for_port(uas_port, uas)) {
-        r.note = "UAS did not start: " + uas.log();
-        return r;
-    }
+    const double share = rate / instances;
+    const auto calls_each = r.calls / static_cast<std::uint64_t>(instances);
+    r.calls = calls_each * static_cast<std::uint64_t>(instances);
     const auto limit = std::chrono::milliseconds(
-        static_cast<long>(1000 * (static_cast<double>(r.calls) / rate * 3 + 15)));
-    auto uac_args = sipp_common(options, dir.path(), "uac", interop::free_port());
-    uac_args.insert(
-        uac_args.begin() + 1,
-        {"-sn", "uac", "127.0.0.1:" + std::to_string(uas_port), "-r", fmt::format("{:.0f}", rate),
-         "-rp", "1000", "-m", std::to_string(r.calls), "-l",
-         fmt::format("{:.0f}", std::max(1000.0, rate)), "-recv_timeout", "10000", "-timeout",
-         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limit).count()) + "s"});
-    const voip::bench::CpuMeter uas_cpu(uas.pid());
+        static_cast<long>(1000 * (static_cast<double>(calls_each) / share * 3 + 15)));
+    std::vector<voip::bench::CpuMeter> meters;
+    meters.reserve(servers.size());
+    for (const auto& server : servers)
+        meters.emplace_back(server->pid());
     const auto started = std::chrono::steady_clock::now();
-    ChildProcess uac(uac_args, dir.path() / "uac.out", dir.path());
-    auto code = wait_sampling(uac, limit + std::chrono::seconds(5), r.load_cpu);
+    std::vector<std::unique_ptr<ChildProcess>> callers;
+    for (int i = 0; i < instances; ++i) {
+        const std::string name = "uac" + std::to_string(i);
+        auto uac_args = sipp_common(options, dir.path(), name, interop::free_port());
+        uac_args.insert(
+            uac_args.begin() + 1,
+            {"-sn", "uac", "127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]), "-r",
+             fmt::format("{:.0f}", share), "-rp", "1000", "-m", std::to_string(calls_each), "-l",
+             fmt::format("{:.0f}", std::max(1000.0, share)), "-recv_timeout", "10000", "-timeout",
+             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limit).count()) +
+                 "s"});
+        callers.push_back(
+            std::make_unique<ChildProcess>(uac_args, dir.path() / (name + ".out"), dir.path()));
+    }
+    r.ok = 0;
+    r.failed = 0;
+    r.retrans = 0;
+    r.server_rss_kib = 0;
+    r.server_peak_kib = 0;
+    // All callers sampled together until each exits (their /proc entries go once reaped).
+    std::vector<double> caller_start;
+    std::vector<double> caller_cpu(callers.size(), 0.0);
+    for (const auto& caller : callers)
+        caller_start.push_back(voip::bench::process_cpu_seconds(caller->pid()));
+    const auto deadline = started + limit + std::chrono::seconds(5);
+    for (;;) {
+        bool running = false;
+        for (std::size_t i = 0; i < callers.size(); ++i) {
+            if (callers[i]->poll()) continue;
+            running = true;
+            if (const double now = voip::bench::process_cpu_seconds(callers[i]->pid()); now >= 0)
+                caller_cpu[i] = now - caller_start[i];
+        }
+        if (!running) break;
+        if (std::chrono::steady_clock::now() > deadline) {
+            r.note += "sipp uac timed out; ";
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    double load_cpu = 0;
+    for (const double cpu : caller_cpu)
+        load_cpu += cpu;
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    r.server_cpu = 100.0 * uas_cpu.cpu_seconds() / wall;
-    r.server_rss_kib = voip::bench::rss_kib(uas.pid());
-    r.server_peak_kib = voip::bench::peak_rss_kib(uas.pid());
-    r.load_cpu = 100.0 * r.load_cpu / wall;
-    if (!code) r.note += "sipp uac timed out; ";
-    const auto stats = sipp_stats(dir.path() / "uac_stat.csv");
-    r.ok = stat_count(stats, "SuccessfulCall(C)");
-    r.failed = stat_count(stats, "FailedCall(C)");
-    r.retrans = stat_count(stats, "Retransmissions(C)");
-    if (r.ok >= 0) {
-        r.achieved = static_cast<double>(r.ok) / wall;
-        // Calls SIPp never finished are failures too (none unless it timed out).
-        const long missing = static_cast<long>(r.calls) - r.ok - std::max(0L, r.failed);
-        if (missing > 0) r.note += fmt::format("{} calls unfinished; ", missing);
-    } else {
-        r.note += "no sipp statistics; ";
+    double server_cpu = 0;
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        server_cpu += meters[i].cpu_seconds();
+        r.server_rss_kib += voip::bench::rss_kib(servers[i]->pid());
+        r.server_peak_kib += voip::bench::peak_rss_kib(servers[i]->pid());
     }
-    uas.stop();
+    r.server_cpu = 100.0 * server_cpu / wall;
+    r.load_cpu = 100.0 * load_cpu / wall;
+    for (int i = 0; i < instances; ++i) {
+        const auto stats = sipp_stats(dir.path() / ("uac" + std::to_string(i) + "_stat.csv"));
+        const long ok = stat_count(stats, "SuccessfulCall(C)");
+        if (ok < 0) {
+            r.note += "no sipp statistics; ";
+            continue;
+        }
+        r.ok += ok;
+        r.failed += std::max(0L, stat_count(stats, "FailedCall(C)"));
+        r.retrans += std::max(0L, stat_count(stats, "Retransmissions(C)"));
+    }
+    r.achieved = static_cast<double>(r.ok) / wall;
+    // Calls SIPp never finished are failures too (none unless it timed out).
+    if (const long missing = static_cast<long>(r.calls) - r.ok - r.failed; missing > 0)
+        r.note += fmt::format("{} calls unfinished; ", missing);
+    long open = 0;
+    long retransmits = 0;
+    long timeouts = 0;
+    long refused = 0;
+    long live = 0;
+    for (auto& server : servers) {
+        server->stop();
+        if (!library) continue;
+        const auto log = server->log();
+        retransmits += summary_value(log, "UAS", "ok_retransmits");
+        timeouts += summary_value(log, "UAS", "ack_timeouts");
+        open += summary_value(log, "UAS", "open");
+        refused += summary_value(log, "UAS", "refused503");
+        live += summary_value(log, "UAS", "server_transactions");
+    }
     if (library) {
-        const auto log = uas.log();
-        const long retransmits = summary_value(log, "UAS", "ok_retransmits");
-        const long timeouts = summary_value(log, "UAS", "ack_timeouts");
-        const long open = summary_value(log, "UAS", "open");
+        // open: calls the UAS answered whose ACK/BYE it never saw (SIPp may still count them
+        // successful: it takes a retransmitted INVITE 200 as the BYE's 200).
         r.note += fmt::format("uas: 2xx-retrans={} ack-timeouts={} open={} 503={} live-tx={}",
-                              retransmits, timeouts, open, summary_value(log, "UAS", "refused503"),
-                              summary_value(log, "UAS", "server_transactions"));
+                              retransmits, timeouts, open, refused, live);
     }
     return r;
 }
@@ -462,6 +536,8 @@ int main(int argc, char** argv) {
                 options.max_calls = std::stoull(value);
             } else if (key == "--modes") {
                 options.modes = split(value);
+            } else if (key == "--instances") {
+                options.instances = std::stoi(value);
             } else if (key == "--uas-max-transactions") {
                 options.uas_max_transactions = std::stoull(value);
             } else if (key == "--realtime") {
