@@ -3,9 +3,16 @@
 #include <voip/rtp/multiplexer.hpp>
 #include <voip/rtp/session.hpp>
 
+#include <asio/post.hpp>
 #include <asio/socket_base.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#if defined(__linux__)
+#include <sys/socket.h>
+#endif
 
 namespace voip::rtp {
 
@@ -14,11 +21,50 @@ struct Multiplexer::Port {
         : socket(io), buffer(buffer_size), rtcp_only(rtcp) {}
 
     asio::ip::udp::socket socket;
-    std::vector<std::uint8_t> buffer;  // reused for every datagram (no per-packet allocation)
+    // receive_batch == 0 only: reused for every datagram (no per-packet allocation).
+    std::vector<std::uint8_t> buffer;
     asio::ip::udp::endpoint sender;
     bool rtcp_only;
     Multiplexer* owner = nullptr;  // null once closed: queued handlers then do nothing
     std::vector<Session*> sessions;
+};
+
+// The buffers of one batch read: `count` slots of max_datagram bytes, each with its source
+// address, described to recvmmsg once (only the lengths the kernel overwrites are reset).
+struct Multiplexer::Batch {
+    Batch(std::size_t count, std::size_t slot_size)
+        : slot(slot_size), data(count * slot_size), senders(count), lengths(count) {
+#if defined(__linux__)
+        iov.resize(count);
+        headers.resize(count);
+        names.resize(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            iov[i].iov_base = data.data() + i * slot_size;
+            iov[i].iov_len = slot_size;
+            headers[i].msg_hdr.msg_iov = &iov[i];
+            headers[i].msg_hdr.msg_iovlen = 1;
+            headers[i].msg_hdr.msg_name = &names[i];
+        }
+#endif
+    }
+    [[nodiscard]] std::size_t count() const noexcept {
+        return senders.size();
+    }
+    [[nodiscard]] std::span<std::uint8_t> buffer(std::size_t i) noexcept {
+        return std::span<std::uint8_t>(data).subspan(i * slot, slot);
+    }
+
+    static constexpr std::size_t truncated = static_cast<std::size_t>(-1);
+
+    std::size_t slot;
+    std::vector<std::uint8_t> data;
+    std::vector<asio::ip::udp::endpoint> senders;
+    std::vector<std::size_t> lengths;  // of each datagram read, or `truncated`
+#if defined(__linux__)
+    std::vector<iovec> iov;
+    std::vector<mmsghdr> headers;
+    std::vector<sockaddr_storage> names;
+#endif
 };
 
 Multiplexer::Multiplexer(asio::io_context& io, const Config& config)
@@ -35,7 +81,8 @@ Multiplexer::~Multiplexer() {
 }
 
 Result<std::shared_ptr<Multiplexer::Port>> Multiplexer::bind(std::uint16_t number, bool rtcp_only) {
-    auto port = std::make_shared<Port>(io_, config_.max_datagram, rtcp_only);
+    auto port = std::make_shared<Port>(io_, config_.receive_batch == 0 ? config_.max_datagram : 0,
+                                       rtcp_only);
     std::error_code ec;
     const asio::ip::udp::endpoint local(config_.address, number);
     port->socket.open(local.protocol(), ec);
@@ -46,6 +93,9 @@ Result<std::shared_ptr<Multiplexer::Port>> Multiplexer::bind(std::uint16_t numbe
     port->socket.non_blocking(true, ec);
     if (ec) return ec;
     port->owner = this;
+    if (config_.receive_batch > 0 && !batch_) {
+        batch_ = std::make_unique<Batch>(config_.receive_batch, config_.max_datagram);
+    }
     return port;
 }
 
@@ -150,9 +200,13 @@ asio::ip::udp::socket& Multiplexer::socket_of(Port& port) noexcept {
 }
 
 void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
+    if (config_.receive_batch > 0) {
+        wait_readable(port);
+        return;
+    }
     // Asio first tries the read at once (speculatively) and only then waits on epoll: when
-    // datagrams are queued, each costs one recvfrom and no reactor round trip; when idle, it
-    // costs no epoll_ctl (which async_wait would).
+    // datagrams are queued, each costs one recvfrom and no reactor round trip; when idle, one
+    // recvfrom that finds nothing before every wait.
     port->socket.async_receive_from(asio::buffer(port->buffer), port->sender,
                                     [port](std::error_code ec, std::size_t size) {
                                         if (port->owner == nullptr) return;  // closed
@@ -168,15 +222,99 @@ void Multiplexer::on_receive(const std::shared_ptr<Port>& port, std::error_code 
         ++stats_.receive_errors;
     } else {
         ++stats_.datagrams_received;
-        dispatch(*port, size);
+        dispatch(*port, port->buffer, size, port->sender);
         // The session may have closed the port (its last user) from its callback.
         if (port->owner == nullptr) return;
     }
     start_receive(port);
 }
 
-void Multiplexer::dispatch(Port& port, std::size_t size) {
-    const std::span<std::uint8_t> buffer(port.buffer);
+void Multiplexer::wait_readable(const std::shared_ptr<Port>& port) {
+    // Asio's epoll reactor is edge-triggered: a wait completes on the next arrival after it
+    // was queued, so it is queued only once the socket was read empty (drain()).
+    port->socket.async_wait(asio::socket_base::wait_read, [port](std::error_code ec) {
+        if (port->owner == nullptr) return;  // closed
+        port->owner->drain(port, ec);
+    });
+}
+
+void Multiplexer::drain(const std::shared_ptr<Port>& port, std::error_code ec) {
+    if (ec) {
+        if (ec == asio::error::operation_aborted) return;
+        ++stats_.receive_errors;
+    }
+    Batch& batch = *batch_;
+    const std::size_t count = batch.count();
+    std::size_t n = 0;
+    bool gave_up = false;
+#if defined(__linux__)
+    // One recvmmsg: returns what is queued, up to count, without blocking.
+    for (std::size_t attempt = 0; attempt < count; ++attempt) {
+        for (std::size_t i = 0; i < count; ++i) {
+            batch.headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+            batch.headers[i].msg_hdr.msg_flags = 0;
+        }
+        const int got = ::recvmmsg(port->socket.native_handle(), batch.headers.data(),
+                                   static_cast<unsigned>(count), MSG_DONTWAIT, nullptr);
+        if (got >= 0) {
+            n = static_cast<std::size_t>(got);
+            break;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        // ICMP port unreachable (ECONNREFUSED) and the like: reported once and not fatal for
+        // UDP; EINTR: try again. Bounded either way.
+        ++stats_.receive_errors;
+        gave_up = attempt + 1 == count;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& header = batch.headers[i];
+        auto& sender = batch.senders[i];
+        const auto length = std::min<std::size_t>(header.msg_hdr.msg_namelen, sender.capacity());
+        std::memcpy(sender.data(), &batch.names[i], length);
+        sender.resize(length);
+        batch.lengths[i] =
+            (header.msg_hdr.msg_flags & MSG_TRUNC) != 0 ? Batch::truncated : header.msg_len;
+    }
+#else
+    // Portable: one non-blocking receive_from per datagram, into the batch's slots.
+    std::size_t errors = 0;
+    while (n < count && !gave_up) {
+        std::error_code read_ec;
+        const std::size_t size =
+            port->socket.receive_from(asio::buffer(batch.buffer(n)), batch.senders[n], 0, read_ec);
+        if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
+        if (read_ec) {
+            ++stats_.receive_errors;
+            gave_up = ++errors == count;
+            continue;
+        }
+        batch.lengths[n++] = size;
+    }
+#endif
+    for (std::size_t i = 0; i < n; ++i) {
+        if (batch.lengths[i] == Batch::truncated) {
+            ++stats_.receive_errors;  // larger than max_datagram
+            continue;
+        }
+        ++stats_.datagrams_received;
+        dispatch(*port, batch.buffer(i), batch.lengths[i], batch.senders[i]);
+        // The session may have closed the port (its last user) from its callback.
+        if (port->owner == nullptr) return;
+    }
+    if (n == count && !gave_up) {
+        // A full batch: more may be queued, which no new edge would announce. Continue after
+        // the handlers already queued (other sockets, timers) have had their turn.
+        asio::post(io_, [port] {
+            if (port->owner != nullptr) port->owner->drain(port, {});
+        });
+        return;
+    }
+    // Read empty (or given up after errors): the next arrival is a new edge.
+    wait_readable(port);
+}
+
+void Multiplexer::dispatch(Port& port, std::span<std::uint8_t> buffer, std::size_t size,
+                           const asio::ip::udp::endpoint& sender) {
     const auto datagram = buffer.first(size);
     // RFC 7983 §7 by first byte; RFC 5761 §4 splits RTP from RTCP on an rtcp-mux port. On a
     // port of its own, RTCP is all there is.
@@ -197,7 +335,7 @@ void Multiplexer::dispatch(Port& port, std::size_t size) {
         if (kind == PacketKind::rtcp && size >= 8) ssrc = detail::load_u32(&datagram[4]);
         int best = 0;
         for (Session* s : port.sessions) {
-            const int score = s->match(port.sender, kind, ssrc);
+            const int score = s->match(sender, kind, ssrc);
             if (score > best) {
                 best = score;
                 target = s;
@@ -209,7 +347,7 @@ void Multiplexer::dispatch(Port& port, std::size_t size) {
         return;
     }
     // The session may stop (and detach) from inside its callback; we touch nothing after.
-    target->receive(kind, buffer, size, port.sender);
+    target->receive(kind, buffer, size, sender);
 }
 
 }  // namespace voip::rtp

@@ -50,8 +50,17 @@ public:
         /// RTP ports are the even ports of [first_port, last_port]; RTCP uses port + 1.
         std::uint16_t first_port = 16384;
         std::uint16_t last_port = 32767;
-        /// Receive buffer per socket; larger datagrams are truncated and dropped.
+        /// Receive buffer per datagram; larger ones are dropped (counted in receive_errors; with
+        /// receive_batch 0 they are truncated to it).
         std::size_t max_datagram = 2048;
+        /// Datagrams read from one socket per wake-up before the other sockets get a turn.
+        /// The socket is waited on (async_wait) and then drained without blocking, up to this
+        /// many datagrams with one recvmmsg: a wake-up costs one system call however many
+        /// datagrams are queued, and none is spent on a read that finds nothing. A full batch
+        /// is continued through asio::post, after the handlers already queued (bounded
+        /// unfairness). 0: one async_receive_from per datagram (Asio's speculative read, one
+        /// extra recvfrom per datagram when the socket is idle); kept for comparison.
+        std::size_t receive_batch = 32;
         /// Sessions open at once (issue 11: bounded sockets and memory); one more fails with
         /// MediaErrc::too_many_sessions.
         std::size_t max_sessions = 4096;
@@ -93,8 +102,13 @@ private:
 
     Result<std::shared_ptr<Port>> bind(std::uint16_t port, bool rtcp_only);
     void start_receive(const std::shared_ptr<Port>& port);
+    // Config::receive_batch > 0: wait for readability, then drain up to a batch.
+    void wait_readable(const std::shared_ptr<Port>& port);
+    void drain(const std::shared_ptr<Port>& port, std::error_code ec);
+    // Config::receive_batch == 0: one async_receive_from per datagram.
     void on_receive(const std::shared_ptr<Port>& port, std::error_code ec, std::size_t size);
-    void dispatch(Port& port, std::size_t size);
+    void dispatch(Port& port, std::span<std::uint8_t> buffer, std::size_t size,
+                  const asio::ip::udp::endpoint& sender);
     void detach(const std::shared_ptr<Port>& port, Session& session);
     // Config::max_sessions: false (counted, logged) when the table is full.
     bool admit_session();
@@ -104,6 +118,10 @@ private:
     MultiplexerStats stats_;
     std::uint16_t next_port_;
     std::vector<std::shared_ptr<Port>> ports_;
+    // Receive buffers of a batch, shared by every socket: one thread drains one socket at a
+    // time and dispatch is synchronous, so 32 × max_datagram per multiplexer, not per socket.
+    struct Batch;
+    std::unique_ptr<Batch> batch_;
 };
 
 }  // namespace voip::rtp
