@@ -153,6 +153,33 @@ TEST_P(Call, CallerCancelsWhileRinging) {
     expect_all_gone();
 }
 
+TEST_P(Call, CancelRightAfterDialWaitsForAProvisional) {
+    b_events->plan = Events::Plan::ring;
+    a_dialog = a.make_dialog<RecordingDialog>(a_events);
+    a_dialog->async_dial<AudioCall>(
+        bob(), [this](std::error_code ec, std::shared_ptr<AudioCall>) { dial_result = ec; });
+    std::optional<std::error_code> cancelled;
+    a_dialog->async_cancel([&](std::error_code ec) { cancelled = ec; });  // no 1xx yet
+    ASSERT_TRUE(run_until(io, [&] { return dial_result.has_value() && cancelled.has_value(); }));
+    EXPECT_EQ(status_of(*dial_result), 487);
+    EXPECT_FALSE(a_events->progress.empty());  // the CANCEL went after a provisional
+    EXPECT_EQ(*cancelled, std::error_code{});
+    expect_all_gone();
+}
+
+TEST_P(Call, RingTimeoutAnswers480) {
+    b.set_dialog_handler(nullptr);
+    auto ring = test::call_config();
+    ring.ring_timeout = 200ms;
+    layer_b = &enable_calls(b, io, ring);
+    b.on_incoming<RecordingDialog>(b_events);
+    b_events->plan = Events::Plan::ring;
+    dial();
+    EXPECT_EQ(status_of(*dial_result), 480);
+    EXPECT_EQ(b_events->ended, EndReason::timeout);
+    expect_all_gone();
+}
+
 TEST_P(Call, CalleeRejects603) {
     b_events->plan = Events::Plan::reject;
     b_events->reject_status = 603;

@@ -178,6 +178,67 @@ TEST_P(Peer, ReinviteForAnEndingDialogIsRefused) {
     EXPECT_EQ(*status, 481);
 }
 
+TEST_P(Peer, OfferlessInviteGetsTheOfferIn200AndTheAnswerInTheAck) {
+    Request inv = invite();
+    inv.set_body("", "");
+    inv.remove_header(HeaderId::content_type);
+    std::optional<Response> ok;
+    p.async_send_request(inv, b.local_address(kind()),
+                         [&](std::error_code, const Response& r) { ok = r; });
+    ASSERT_TRUE(run_until(io, [&] { return ok.has_value(); }));
+    ASSERT_EQ(ok->status_code(), 200);
+    ASSERT_FALSE(ok->body().empty());  // B's offer (RFC 3264 §4)
+    EXPECT_FALSE(b_events->call->media_started());
+    Request ack = in_dialog(Method::ack, 1, inv, *ok);
+    ack.set_body(answer_to(ok->body(), 40004), "application/sdp");
+    const auto to = b.local_address(kind());
+    ack.prepend_header(HeaderId::via,
+                       make_via(kind(), p.transports().sent_by(to), generate_branch()));
+    p.transports().send(ack, to, [](std::error_code) {});
+    ASSERT_TRUE(run_until(io, [&] { return b_events->confirmed == 1; }));
+    EXPECT_TRUE(b_events->call->media_started());
+    ASSERT_TRUE(b_events->dialog->negotiated());
+    EXPECT_EQ(b_events->dialog->negotiated()->codec.name, "PCMU");
+    EXPECT_EQ(b_events->dialog->negotiated()->remote_port, 40004);
+    b_events->dialog->async_bye([](std::error_code) {});
+    ASSERT_TRUE(run_until(io, [&] { return peer_byes == 1 && layer_b->count() == 0; }));
+}
+
+TEST_P(Peer, CancelIsNotSentBeforeAProvisional) {
+    // A UAS whose transaction never sends 100 Trying and that never answers.
+    auto config = test::agent_config("silent");
+    config.timers.trying_delay = 60s;
+    UserAgent silent(io.get_executor(), config);
+    struct Silent : DialogHandler {
+        void on_invite(const IncomingRequest&) override { ++invites; }
+        bool on_dialog_request(const IncomingRequest&) override { return false; }
+        void on_cancelled(const std::shared_ptr<ServerTransaction>&) override { ++cancels; }
+        int invites = 0;
+        int cancels = 0;
+    };
+    auto handler = std::make_shared<Silent>();
+    silent.set_dialog_handler(handler);
+    enable_calls(p, io, test::call_config());
+    auto dialog = p.make_dialog();
+    std::optional<std::error_code> dialled;
+    std::optional<std::error_code> cancelled;
+    const Uri target =
+        Uri::parse("sip:x@127.0.0.1:" + std::to_string(silent.local_address(kind()).port) +
+                   transport_param())
+            .value();
+    dialog->async_dial<AudioCall>(
+        target, [&](std::error_code ec, std::shared_ptr<AudioCall>) { dialled = ec; });
+    dialog->async_cancel([&](std::error_code ec) { cancelled = ec; });
+    // RFC 3261 §9.1: no provisional response, no CANCEL; Timer B (64*T1) ends the INVITE.
+    ASSERT_TRUE(run_until(
+        io, [&] { return dialled.has_value(); }, 15s));
+    EXPECT_EQ(*dialled, make_error_code(TransactionError::timeout));
+    EXPECT_EQ(handler->invites, 1);
+    EXPECT_EQ(handler->cancels, 0);
+    ASSERT_TRUE(run_until(io, [&] { return cancelled.has_value(); }));
+    EXPECT_EQ(p.active_dialogs(), 0U);
+}
+
 INSTANTIATE_TEST_SUITE_P(Transports, Peer,
                          ::testing::Values(TransportKind::udp, TransportKind::tcp),
                          [](const auto& info) { return std::string(to_string(info.param)); });
