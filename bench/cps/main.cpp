@@ -15,6 +15,7 @@
 //
 // Internal modes (started by the bench itself):
 //   cps_bench serve-uas PORT MAX_TX               the library UAS until SIGTERM
+//   cps_bench serve-dialog PORT MAX_TX            the same through the Dialog class
 //   cps_bench place-calls PORT RATE CALLS SECONDS the library UAC; exits when done or timed out
 
 #include <voip/log.hpp>
@@ -40,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_dialog.hpp"
 #include "bench_uac.hpp"
 #include "bench_uas.hpp"
 #include "child_process.hpp"
@@ -93,6 +95,35 @@ int serve_uas(std::uint16_t port, std::size_t max_transactions) {
         static_cast<unsigned long long>(c.other_requests),
         static_cast<unsigned long long>(c.respond_errors), uas->open_calls(),
         ua.transactions().refused_requests(), ua.transactions().server_count());
+    std::fflush(stdout);
+    return 0;
+}
+
+// ---- child: the library UAS through the Dialog class ----
+int serve_dialog(std::uint16_t port, std::size_t max_transactions) {
+    asio::io_context io(1);
+    sip::UserAgent ua{io.get_executor(), bench_ua_config(port)};
+    if (max_transactions > 0) ua.transactions().set_max_server_transactions(max_transactions);
+    sip::CallConfig calls;
+    calls.media_address = "127.0.0.1";
+    calls.media.address = asio::ip::make_address("127.0.0.1");
+    calls.media.max_sessions = 100000;
+    calls.max_dialogs = 100000;
+    auto& layer = sip::enable_calls(ua, io, calls);
+    ua.on_incoming<bench::BenchDialog>();
+    asio::signal_set signals(io, SIGTERM, SIGINT);
+    signals.async_wait([&](std::error_code, int) { io.stop(); });
+    io.run();
+    const auto& c = bench::dialog_counters();
+    std::string ended;
+    for (const auto& [reason, count] : c.ended)
+        ended += fmt::format(" {}:{}", reason, count);
+    std::printf(
+        "UAS invites=%llu accepted=%llu open=%zu refused503=%zu server_transactions=%zu "
+        "ended=%s\n",
+        static_cast<unsigned long long>(c.invites), static_cast<unsigned long long>(c.accepted),
+        layer.count(), ua.transactions().refused_requests(), ua.transactions().server_count(),
+        ended.c_str());
     std::fflush(stdout);
     return 0;
 }
@@ -252,10 +283,12 @@ std::optional<int> wait_sampling(ChildProcess& process, std::chrono::millisecond
 // One step against the UAS under test: @p instances UAS processes (one port each: one
 // UserAgent per core), each driven by its own `sipp -sn uac` at rate / instances. Figures are
 // the sums over the instances (CPU% over 100 = more than one core).
-StepResult run_uas_step(const Options& options, bool library, double rate) {
+StepResult run_uas_step(const Options& options, bool library, double rate, bool dialog = false) {
     const int instances = std::max(1, options.instances);
     StepResult r;
-    r.mode = std::string(library ? "lib-uas" : "sipp-uas") +
+    r.mode = std::string(dialog    ? "lib-dlg"
+                         : library ? "lib-uas"
+                                   : "sipp-uas") +
              (instances > 1 ? "x" + std::to_string(instances) : "");
     r.rate = rate;
     r.calls = std::min<std::uint64_t>(options.max_calls,
@@ -268,7 +301,7 @@ StepResult run_uas_step(const Options& options, bool library, double rate) {
         const std::string name = "uas" + std::to_string(i);
         std::vector<std::string> uas_args;
         if (library) {
-            uas_args = {self_path(), "serve-uas", std::to_string(port),
+            uas_args = {self_path(), dialog ? "serve-dialog" : "serve-uas", std::to_string(port),
                         std::to_string(options.uas_max_transactions)};
         } else {
             uas_args = sipp_common(options, dir.path(), name, port);
@@ -360,6 +393,17 @@ StepResult run_uas_step(const Options& options, bool library, double rate) {
     // Calls SIPp never finished are failures too (none unless it timed out).
     if (const long missing = static_cast<long>(r.calls) - r.ok - r.failed; missing > 0)
         r.note += fmt::format("{} calls unfinished; ", missing);
+    if (dialog) {
+        for (auto& server : servers) {
+            server->stop();
+            const auto log = server->log();
+            const auto at = log.find("UAS ");
+            r.note += at == std::string::npos ? "no UAS summary" : log.substr(at + 4);
+            while (!r.note.empty() && r.note.back() == '\n')
+                r.note.pop_back();
+        }
+        return r;
+    }
     long open = 0;
     long retransmits = 0;
     long timeouts = 0;
@@ -435,8 +479,8 @@ StepResult run_uac_step(const Options& options, double rate) {
     uas.stop();
     const auto stats = sipp_stats(dir.path() / "uas_stat.csv");
     r.retrans = stat_count(stats, "Retransmissions(C)");
-    r.note += fmt::format("sipp uas: ok={} failed={}", stat_count(stats, "SuccessfulCall(C)"),
-                          stat_count(stats, "FailedCall(C)"));
+    // SIPp's UAS counts a call successful only after its final pause, so only failures here.
+    r.note += fmt::format("sipp uas: failed={}", stat_count(stats, "FailedCall(C)"));
     return r;
 }
 
@@ -483,8 +527,9 @@ int orchestrate(const Options& options) {
         "sipp%% = the SIPp UAC; ok/failed/retrans from SIPp's UAC\n"
         "  lib-uac: the library places the calls against `sipp -sn uas`; cpu%%/rss = the library "
         "UAC, sipp%% = SIPp's UAS; retrans from SIPp's UAS\n"
-        "  UAS answers at the UserAgent DialogHandler level (bench/cps/bench_uas.cpp), not "
-        "through the Dialog class\n");
+        "  lib-uas answers at the UserAgent DialogHandler level (bench/common/bench_uas.cpp); "
+        "lib-dlg through the Dialog class (bench/cps/bench_dialog.cpp: accept<NullMedia>, RTP "
+        "ports opened, SDP answered, no RTP sent; modes: --modes lib-dlg)\n");
     std::printf("  library UAS max server transactions: %s\n",
                 options.uas_max_transactions == 0
                     ? "library default"
@@ -495,6 +540,8 @@ int orchestrate(const Options& options) {
             StepResult r;
             if (mode == "lib-uas") {
                 r = run_uas_step(options, true, rate);
+            } else if (mode == "lib-dlg") {
+                r = run_uas_step(options, true, rate, true);
             } else if (mode == "sipp-uas") {
                 r = run_uas_step(options, false, rate);
             } else if (mode == "lib-uac") {
@@ -515,6 +562,10 @@ int main(int argc, char** argv) {
     try {
         const std::vector<std::string> args(argv + 1, argv + argc);
         log::set_level(log::Level::warning);
+        if (!args.empty() && args[0] == "serve-dialog" && args.size() == 3) {
+            return serve_dialog(static_cast<std::uint16_t>(std::stoi(args[1])),
+                                std::stoull(args[2]));
+        }
         if (!args.empty() && args[0] == "serve-uas" && args.size() == 3) {
             return serve_uas(static_cast<std::uint16_t>(std::stoi(args[1])), std::stoull(args[2]));
         }
