@@ -144,6 +144,8 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
         dtmf_receiver_.emplace(negotiated.telephone_event->clock_rate);
     }
     set_remote(asio::ip::udp::endpoint(address, negotiated.remote_port), rtcp);
+    // RFC 3550 §A.8 jitter and the SR's RTP time run at the payload's clock (48000 for Opus).
+    set_clock_rate(format_->clock_rate);
     if (transform) {
         srtp_suite_ = negotiated.srtp->suite;
         set_transform(std::move(transform));

@@ -228,6 +228,23 @@ TEST(AudioCall, CallsStartedApartShareTheClockAndKeepTheirOwnTimestamps) {
     EXPECT_EQ(clock.subscribers(), 2U);
 }
 
+// The session's RFC 3550 jitter runs at the negotiated clock (48000 for Opus): at 8000 every
+// 20 ms packet would look 100 ms (800 ticks) out of step with the one before and the estimate
+// would climb towards 100 ms on a perfectly steady stream.
+TEST(AudioCall, SessionJitterUsesTheNegotiatedClockRate) {
+    Pair p("opus");
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_EQ(p.a.config().clock_rate, 48000U);
+    EXPECT_EQ(p.b.config().clock_rate, 48000U);
+    ASSERT_TRUE(run_until(
+        p.io, [&] { return p.b.stats().packets_received >= 50; }, 5s));
+    const auto jitter = p.b.stats().jitter_time;
+    std::printf("        Opus session jitter after %llu packets: %.3f ms\n",
+                static_cast<unsigned long long>(p.b.stats().packets_received),
+                static_cast<double>(jitter.count()) / 1000.0);
+    EXPECT_LT(jitter, std::chrono::milliseconds(20));
+}
+
 TEST(AudioCall, SendAudioCompletesWhenSentAndCancelAborts) {
     Pair p("G722");
     ASSERT_FALSE(HasFatalFailure());

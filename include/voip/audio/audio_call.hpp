@@ -67,8 +67,8 @@ namespace voip::audio {
 struct AudioConfig {
     /// Rate of the audio on_audio() delivers and send_audio() takes.
     std::uint32_t sample_rate = 16000;
-    /// The RTP session underneath (its clock_rate only feeds the session's own RTCP jitter
-    /// figure; AudioStats::jitter is measured at the negotiated clock rate).
+    /// The RTP session underneath (its clock_rate is replaced by the negotiated codec's in
+    /// start_media(), for RTCP jitter and sender reports).
     rtp::SessionConfig session{};
     /// The codecs we can use; null = codec::Registry::with_defaults(opus).
     std::shared_ptr<const codec::Registry> registry;

@@ -107,6 +107,11 @@ public:
                     std::optional<asio::ip::udp::endpoint> rtcp = std::nullopt);
     /// The SSRC the far end announced (a=ssrc), to tell sessions on a shared port apart.
     void set_remote_ssrc(std::uint32_t ssrc) noexcept { expected_remote_ssrc_ = ssrc; }
+    /// The negotiated payload format's RTP clock rate (e.g. 48000 for Opus), for the RFC 3550
+    /// §A.8 jitter and the SR's RTP timestamp; set it before packets flow. 0 is ignored.
+    void set_clock_rate(std::uint32_t rate) noexcept {
+        if (rate != 0) config_.clock_rate = rate;
+    }
     /// SRTP (voip::srtp::Transform) or nullptr for plain RTP.
     void set_transform(std::unique_ptr<Transform> transform) noexcept {
         transform_ = std::move(transform);
