@@ -11,6 +11,8 @@ packages=(
   libfmt-dev libsndfile1-dev
   # programs and speech
   libcli11-dev flite1-dev libpocketsphinx-dev pocketsphinx-en-us espeak-ng sox
+  # API reference (cmake --build <dir> --target docs)
+  doxygen
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sip-tester kamailio openssl
   # peer SIP stacks, linked only into bench/sip_parse
