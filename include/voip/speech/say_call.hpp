@@ -55,6 +55,7 @@ public:
     SayCall& operator=(SayCall&&) = delete;
 
     /// AudioCall::start_media, then synthesises the text and queues it (with the silences).
+    /// It hides AudioCall's (not virtual): call it on the SayCall type, as sip::Dialog does.
     /// Errors: those of AudioCall::start_media, of the engine (Errc::engine_unavailable,
     /// empty_text, synthesis_failed); on a speech error the media is stopped again.
     Result<void> start_media(const sdp::Negotiated& negotiated);

@@ -45,6 +45,7 @@ public:
     TranscribeCall& operator=(TranscribeCall&&) = delete;
 
     /// AudioCall::start_media, then a warning when the codec samples at less than 16 kHz.
+    /// It hides AudioCall's (not virtual): call it on this type, as sip::Dialog does.
     Result<void> start_media(const sdp::Negotiated& negotiated);
 
     /// The negotiated codec samples at 8 kHz or less (see the file comment).
