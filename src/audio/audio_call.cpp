@@ -277,7 +277,13 @@ void AudioCall::playout_tick() {
             break;
         }
         case rtp::JitterBuffer::Frame::Kind::lost:
-            if (concealed_run_ < config_.max_concealed_frames) {
+            if (!frame.next_payload.empty() && decoder_->has_fec()) {
+                // RFC 7587 §3.3: the next packet is here and may carry this one's in-band
+                // FEC (Opus LBRR); the decoder falls back to PLC when it carries none.
+                decoder_->recover(frame.next_payload, out);
+                ++stats_.frames_recovered;
+                concealed_run_ = 0;
+            } else if (concealed_run_ < config_.max_concealed_frames) {
                 decoder_->conceal(out);  // codec PLC
                 ++concealed_run_;
                 ++stats_.frames_concealed;

@@ -225,6 +225,11 @@ JitterBuffer::Frame JitterBuffer::pop() {
     } else {
         frame.kind = Frame::Kind::lost;  // RFC 3550 gap: the codec conceals it
         ++stats_.lost;
+        // The packet after the gap may carry the lost one's FEC: offer it (left in place).
+        const Slot& after = slot(next_ + 1);
+        if (after.used && after.index == next_ + 1) {
+            frame.next_payload = std::span<const std::uint8_t>(storage(next_ + 1), after.size);
+        }
     }
     ++next_;
     return frame;

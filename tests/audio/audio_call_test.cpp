@@ -245,6 +245,66 @@ TEST(AudioCall, SessionJitterUsesTheNegotiatedClockRate) {
     EXPECT_LT(jitter, std::chrono::milliseconds(20));
 }
 
+// A receiver that loses every 10th packet before its jitter buffer (an in-process loss shim).
+class LossyReceiver : public Sniffer {
+public:
+    using Sniffer::Sniffer;
+    int dropped = 0;
+
+protected:
+    void on_packet(const voip::rtp::PacketView& p) override {
+        if (p.sequence() % 10 == 5) {
+            ++dropped;
+            return;
+        }
+        Sniffer::on_packet(p);
+    }
+};
+
+// RFC 7587 §3.3: with Opus, a lost frame whose next packet is already in the jitter buffer is
+// rebuilt from that packet's in-band FEC; G.711 has none and conceals every lost frame.
+TEST(AudioCall, OpusRecoversLostFramesFromTheNextPacketsFec) {
+    for (const std::string codec : {"opus", "PCMU"}) {
+        SCOPED_TRACE(codec);
+        asio::io_context io;
+        voip::rtp::Multiplexer a_mux(io, loopback());
+        voip::rtp::Multiplexer b_mux(io, loopback());
+        Prefer<Sniffer> a(std::vector{codec}, a_mux);
+        voip::audio::AudioConfig config;
+        config.jitter.min_delay = std::chrono::milliseconds(60);  // the next packet is here
+        Prefer<LossyReceiver> b(std::vector{codec}, b_mux, config);
+        voip::audio::test::connect(a, b, voip::sdp::CryptoPolicy::off);
+        ASSERT_FALSE(HasFatalFailure());
+        // 2 s of a voiced signal (harmonics of 150 Hz): Opus spends FEC bits on voice.
+        std::vector<float> voice(16000 * 2);
+        for (std::size_t i = 0; i < voice.size(); ++i) {
+            const double t = static_cast<double>(i) / 16000.0;
+            double v = 0;
+            for (int h = 1; h <= 8; ++h)
+                v += std::sin(2 * 3.14159265358979 * 150.0 * h * t) / h;
+            voice[i] = static_cast<float>(0.2 * v);
+        }
+        a.send_audio(voice);
+        ASSERT_TRUE(run_until(
+            io, [&] { return a.sent_callbacks == 1; }, 5s));
+        run_for(io, 200ms);
+        const auto st = b.audio_stats();
+        std::printf(
+            "        %s: dropped %d, jitter buffer lost %llu, recovered %llu, concealed %llu\n",
+            codec.c_str(), b.dropped, static_cast<unsigned long long>(st.jitter_buffer.lost),
+            static_cast<unsigned long long>(st.frames_recovered),
+            static_cast<unsigned long long>(st.frames_concealed));
+        EXPECT_GT(b.dropped, 5);
+        EXPECT_GT(st.jitter_buffer.lost, 5U);
+        if (codec == "opus") {
+            EXPECT_GT(st.frames_recovered, 0U);
+        } else {
+            EXPECT_EQ(st.frames_recovered, 0U);
+            EXPECT_GT(st.frames_concealed, 0U);
+        }
+    }
+}
+
 TEST(AudioCall, SendAudioCompletesWhenSentAndCancelAborts) {
     Pair p("G722");
     ASSERT_FALSE(HasFatalFailure());

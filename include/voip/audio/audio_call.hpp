@@ -98,6 +98,8 @@ struct AudioStats {
     std::uint64_t ticks_skipped = 0;  ///< pacing grid points dropped after stalls
     std::uint64_t frames_decoded = 0;
     std::uint64_t frames_concealed = 0;
+    std::uint64_t frames_recovered =
+        0;  ///< lost frames decoded from the next packet's FEC (Opus: PLC if it has none)
     std::uint64_t decode_errors = 0;
     std::uint64_t unknown_payload_types = 0;
     std::uint64_t dtmf_received = 0;

@@ -64,10 +64,13 @@ public:
         };
         Kind kind = Kind::buffering;
         std::span<const std::uint8_t> payload;  ///< valid until the next push() or pop()
-        std::uint16_t sequence = 0;             ///< audio and lost frames
-        std::uint32_t timestamp = 0;            ///< audio frames
-        std::uint8_t payload_type = 0;          ///< audio frames
-        bool marker = false;                    ///< audio frames: start of a talkspurt
+        /// Lost frames: the payload of the packet right after the gap when it is already here
+        /// (for codec FEC, e.g. Opus LBRR, RFC 7587 §3.3); empty otherwise. Same lifetime.
+        std::span<const std::uint8_t> next_payload;
+        std::uint16_t sequence = 0;     ///< audio and lost frames
+        std::uint32_t timestamp = 0;    ///< audio frames
+        std::uint8_t payload_type = 0;  ///< audio frames
+        bool marker = false;            ///< audio frames: start of a talkspurt
     };
 
     struct Statistics {
