@@ -55,6 +55,15 @@ void set_udp_buffers(asio::ip::udp::socket& socket, const TransportConfig& confi
     }
 }
 
+// Every message sent and received, whole, at trace level under "sip.wire" ("send <address>"
+// or "recv <address>", a newline, the message): what `voip -v` prints. Serialising costs
+// nothing unless trace logging is on.
+void trace_message(std::string_view direction, const TransportAddress& peer,
+                   std::string_view bytes) {
+    if (!log::enabled(log::Level::trace)) return;
+    log::trace("sip.wire", "{} {}\n{}", direction, peer.to_string(), bytes);
+}
+
 }  // namespace
 
 TransportState::TransportState(asio::any_io_executor ex, TransportConfig cfg)
@@ -230,6 +239,7 @@ void TransportState::send(const Message& message, const TransportAddress& to,
                           ErrorHandler on_error) {
     if (shut_down) return;
     auto bytes = std::make_shared<const std::string>(message.to_string());
+    trace_message("send", to, *bytes);
     if (bytes->size() > config.limits.max_message_bytes) {
         post_error(std::move(on_error), TransportError::message_too_large);
         return;
@@ -322,6 +332,10 @@ void TransportState::deliver(AnyMessage message, const TransportAddress& source,
     ReceivedMessage received{std::move(message), source, local, flow};
     if (auto* request = std::get_if<Request>(&received.message); request && config.stamp_received)
         (void)stamp_received(*request, source);  // parsed, so the Via is usable
+    if (log::enabled(log::Level::trace)) {
+        trace_message("recv", source,
+                      std::visit([](const auto& m) { return m.to_string(); }, received.message));
+    }
     auto keep = shared_from_this();
     auto handler = on_message;  // the handler may replace itself
     handler(received);
@@ -410,6 +424,7 @@ void TransportLayer::send(const Message& message, FlowId flow, ErrorHandler on_e
         return;
     }
     auto bytes = std::make_shared<const std::string>(message.to_string());
+    detail::trace_message("send", connection->remote, *bytes);
     if (bytes->size() > state_->config.limits.max_message_bytes) {
         state_->post_error(std::move(on_error), TransportError::message_too_large);
         return;
