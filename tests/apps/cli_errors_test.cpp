@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ struct BadCase {
     std::string says;  ///< a word the error line must contain
     std::vector<std::string> env{};
 };
+
+// Test names and failure messages show the case's name, not its bytes.
+void PrintTo(const BadCase& c, std::ostream* os) {
+    *os << c.name;
+}
 
 class CliBadArguments : public ::testing::TestWithParam<BadCase> {};
 

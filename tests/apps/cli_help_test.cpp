@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct CommandHelp {
     std::string command;
     std::vector<std::string> mentions;
 };
+
+void PrintTo(const CommandHelp& c, std::ostream* os) {
+    *os << c.command;
+}
 
 class CliCommandHelp : public ::testing::TestWithParam<CommandHelp> {};
 

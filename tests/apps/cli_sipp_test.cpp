@@ -215,7 +215,7 @@ TEST_F(CliSipp, SayCallsSippAndHangsUpWhenDone) {
     ASSERT_TRUE(interop::udp_port_taken(port)) << peer.out() << peer.err();
 
     Process voip({VOIP_CLI_PATH, "say", "sip:sipp@127.0.0.1:" + std::to_string(port),
-                  "hello from the test", "--srtp", "off", "--duration", "40"},
+                  "hello from the test", "--srtp", "off", "--duration", "40", "-v"},
                  dir.path());
     const auto voip_rc = voip.wait(60s);
     const auto sipp_rc = peer.wait(20s);
@@ -227,6 +227,14 @@ TEST_F(CliSipp, SayCallsSippAndHangsUpWhenDone) {
     EXPECT_NE(out.find("saying \"hello from the test\""), std::string::npos) << why;
     EXPECT_NE(out.find("we hung up"), std::string::npos) << why;
     EXPECT_GE(parse_stats(out).sent, 50) << why;  // about a second of speech at 50 packets/s
+    // -v: every SIP message, both ways, whole.
+    EXPECT_NE(out.find(">>> to udp:127.0.0.1:" + std::to_string(port)), std::string::npos) << why;
+    EXPECT_NE(out.find("<<< from udp:127.0.0.1:" + std::to_string(port)), std::string::npos) << why;
+    EXPECT_NE(out.find("INVITE sip:sipp@127.0.0.1:" + std::to_string(port) + " SIP/2.0"),
+              std::string::npos)
+        << why;
+    EXPECT_NE(out.find("SIP/2.0 180 Ringing"), std::string::npos) << why;
+    EXPECT_NE(out.find("BYE sip:"), std::string::npos) << why;
 }
 
 TEST_F(CliSipp, SigtermDuringACallSendsByeAndExitsZero) {
