@@ -162,10 +162,9 @@ void Dialog::Impl::detach() {
         if (auto bye = make_request(Method::bye, ++local_cseq, to)) {
             (void)ua->transactions().send_request(std::move(*bye), to);
         }
-    } else if (invite_tx && uas && !invite_tx->last_response().has_value()) {
-        (void)invite_tx->respond(503, {}, local_tag);
-    } else if (invite_tx && uas && invite_tx->last_response()->status_code() < 200) {
-        (void)invite_tx->respond(503, {}, local_tag);
+    } else if (invite_tx && uas &&
+               (!invite_tx->last_response() || invite_tx->last_response()->status_code() < 200)) {
+        (void)invite_tx->respond(503, {}, local_tag);  // an unanswered INVITE
     }
     layer = nullptr;
     finished = true;

@@ -383,7 +383,7 @@ void Dialog::Impl::schedule_glare_retry(std::chrono::milliseconds wait, int defe
     });
 }
 
-void Dialog::start_info(std::string content_type, std::string body, InfoDone done) {
+void Dialog::start_info(const std::string& content_type, const std::string& body, InfoDone done) {
     auto& d = *impl_;
     std::error_code refused;
     if (d.layer == nullptr) {

@@ -217,7 +217,7 @@ void Dialog::Impl::on_2xx(const Response& response) {
         route_set.clear();
     }
     state = DialogState::confirmed;
-    const std::uint32_t cseq = response.cseq() ? response.cseq()->number : local_cseq;
+    const std::uint32_t cseq = response.cseq().value_or(CSeq{local_cseq, "INVITE"}).number;
     send_ack(cseq);
     if (cancel_requested) {
         // The 2xx won the race with our CANCEL (§9.1): the caller asked to end the call.
@@ -310,7 +310,7 @@ void Dialog::Impl::end_fork(const Response& response) {
     if (!hop) return;
     NameAddr to_party = remote_party;
     to_party.set_tag(tag);
-    const std::uint32_t cseq = response.cseq() ? response.cseq()->number : local_cseq;
+    const std::uint32_t cseq = response.cseq().value_or(CSeq{local_cseq, "INVITE"}).number;
     Request ack = build_request(Method::ack, route, to_party, cseq);
     ack.prepend_header(HeaderId::via,
                        make_via(hop->kind, ua->transports().sent_by(*hop), generate_branch()));

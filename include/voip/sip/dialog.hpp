@@ -269,9 +269,9 @@ public:
     template <class CompletionToken>
     auto async_send_info(std::string content_type, std::string body, CompletionToken&& token) {
         return asio::async_initiate<CompletionToken, void(std::error_code, Response)>(
-            [this](auto handler, std::string type, std::string text) {
+            [this](auto handler, const std::string& type, const std::string& text) {
                 start_info(
-                    std::move(type), std::move(text),
+                    type, text,
                     detail::post_later<std::error_code, Response>(std::move(handler), executor()));
             },
             token, std::move(content_type), std::move(body));
@@ -324,7 +324,7 @@ private:
     void start_cancel(Done done);
     void start_bye(Done done);
     void start_reinvite(sdp::Direction direction, Done done);
-    void start_info(std::string content_type, std::string body, InfoDone done);
+    void start_info(const std::string& content_type, const std::string& body, InfoDone done);
 
     std::unique_ptr<Impl> impl_;
 };
