@@ -19,7 +19,7 @@ namespace voip::sip::test {
 using namespace std::chrono_literals;
 
 inline bool run_until(asio::io_context& io, const std::function<bool()>& done,
-                      std::chrono::milliseconds limit = 10s) {
+                      std::chrono::milliseconds limit = 20s) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!done()) {
         if (std::chrono::steady_clock::now() >= deadline) return false;
