@@ -1,7 +1,7 @@
-// The multiplexer's receive path: a wake-up drains a socket up to Config::receive_batch
-// datagrams (recvmmsg), continues a full batch only after the other sockets had their turn,
-// drops datagrams larger than max_datagram; receive_batch = 0 keeps one async_receive_from per
-// datagram. Each behaviour is checked on both paths where it applies.
+// The multiplexer's receive path: with Config::receive_batch = N a wake-up drains a socket of up to
+// N datagrams (recvmmsg), continues a full batch only after the other sockets had their turn, drops
+// datagrams larger than max_datagram; receive_batch = 0 (the default) keeps one async_receive_from
+// per datagram. Each behaviour is checked on both paths where it applies.
 
 #include <voip/rtp/multiplexer.hpp>
 #include <voip/rtp/session.hpp>
