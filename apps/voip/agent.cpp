@@ -95,7 +95,8 @@ Agent::Agent(asio::io_context& io, const Options& options, const Console& consol
       console_(console),
       signals_(io, SIGINT, SIGTERM),
       duration_timer_(io),
-      shutdown_timer_(io) {
+      shutdown_timer_(io),
+      idle_timer_(io) {
     rtp::Multiplexer::Config media;
     media.first_port = options_.rtp_ports.first;
     media.last_port = options_.rtp_ports.last;
@@ -294,11 +295,23 @@ void Agent::finish_shutdown() {
             if (!*alive) return;
             if (ec) console_.warn(fmt::format("unregister: {}", ec.message()));
             registered_ = false;
-            io_.stop();
+            stop_when_idle();
         });
         return;
     }
-    io_.stop();
+    stop_when_idle();
+}
+
+void Agent::stop_when_idle() {
+    if (!busy_ || !busy_()) {
+        io_.stop();
+        return;
+    }
+    // Bounded by shutdown_timer_, which stops the loop whatever is left.
+    idle_timer_.expires_after(100ms);
+    idle_timer_.async_wait([this, alive = alive_](std::error_code ec) {
+        if (!ec && *alive) stop_when_idle();
+    });
 }
 
 }  // namespace voip::cli

@@ -41,6 +41,8 @@ public:
     void call_ended(bool success);
     /// A call is being set up or runs (inbound or outbound).
     void call_started() { ++calls_started_; }
+    /// Work that shutdown waits for (within its bound) before stopping: true = still busy.
+    void set_busy_check(std::function<bool()> busy) { busy_ = std::move(busy); }
 
     [[nodiscard]] sip::UserAgent& ua() noexcept { return *ua_; }
     [[nodiscard]] const Options& options() const noexcept { return options_; }
@@ -61,6 +63,7 @@ private:
     void register_account(std::function<void()> ready);
     void discover_media_address(std::function<void()> ready);
     void finish_shutdown();
+    void stop_when_idle();
 
     asio::io_context& io_;
     Options options_;
@@ -71,6 +74,8 @@ private:
     asio::signal_set signals_;
     asio::steady_timer duration_timer_;
     asio::steady_timer shutdown_timer_;
+    asio::steady_timer idle_timer_;
+    std::function<bool()> busy_;
     bool registered_ = false;
     bool shutting_down_ = false;
     int exit_code_ = 0;

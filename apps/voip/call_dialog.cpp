@@ -146,7 +146,7 @@ void CallDialog::on_terminated(sip::EndReason reason, std::error_code detail) {
     if (call_) {
         const auto audio = call_->audio_stats();
         agent_->console().line(format_stats(call_->stats(), &audio));
-        behaviour_->ended(*call_);
+        behaviour_->ended(call_);
     }
     report_end();
 }

@@ -30,8 +30,11 @@ public:
     virtual void dial(sip::Dialog& dialog, const sip::Uri& target, DialDone done) = 0;
     /// Media flows (the 2xx went or came).
     virtual void started(const std::shared_ptr<audio::AudioCall>& /*call*/) {}
-    /// The call is over and its media stopped (record saves here).
-    virtual void ended(audio::AudioCall& /*call*/) {}
+    /// The call is over and its media stopped (record saves here). The behaviour may keep
+    /// @p call alive for work still in flight (transcriptions) and report it by busy().
+    virtual void ended(const std::shared_ptr<audio::AudioCall>& /*call*/) {}
+    /// Work of ended calls still running: shutdown waits for it (bounded).
+    [[nodiscard]] virtual bool busy() { return false; }
 
 protected:
     CallBehaviour() = default;

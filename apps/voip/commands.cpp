@@ -33,6 +33,7 @@ int run_calls(const Options& options, const Console& console,
     Agent agent(io, options, console);
     const auto behaviour = make(agent);
     if (!behaviour) return 1;
+    agent.set_busy_check([b = behaviour.get()] { return b->busy(); });
     agent.start([&agent, b = behaviour.get()] {
         if (agent.options().dial) {
             agent.ua().make_dialog<CallDialog>(&agent, b)->dial();

@@ -25,8 +25,8 @@ public:
     void dial(sip::Dialog& dialog, const sip::Uri& target, DialDone done) override {
         dial_as<Echo>(dialog, target, std::move(done), agent_.codecs(), agent_.audio_config());
     }
-    void ended(audio::AudioCall& call) override {
-        const auto& echo = static_cast<const audio::EchoCall&>(call);
+    void ended(const std::shared_ptr<audio::AudioCall>& call) override {
+        const auto& echo = static_cast<const audio::EchoCall&>(*call);
         agent_.console().line(fmt::format("echoed {} utterances ({} too short or quiet)",
                                           echo.utterances(), echo.utterances_dropped()));
     }

@@ -34,10 +34,10 @@ public:
         dial_as<Recording>(dialog, target, std::move(done), agent_.codecs(), std::move(config),
                            limit);
     }
-    void ended(audio::AudioCall& call) override {
-        const auto& recorder = static_cast<const Recorder&>(call);
+    void ended(const std::shared_ptr<audio::AudioCall>& call) override {
+        const auto& recorder = static_cast<const Recorder&>(*call);
         const auto path = next_path();
-        const auto rate = call.audio_config().sample_rate;
+        const auto rate = call->audio_config().sample_rate;
         if (auto written = codec::write_wav(path, recorder.samples(), rate); !written) {
             agent_.console().error(
                 fmt::format("cannot write {}: {}", path.string(), written.error().message()));

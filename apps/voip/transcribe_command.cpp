@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "agent.hpp"
 #include "call_dialog.hpp"
 #include "commands.hpp"
@@ -56,10 +58,24 @@ public:
                 "or g722 (--codecs opus,g722)");
         }
     }
+    // The last utterance is often still being recognised when the caller hangs up: keep the
+    // call (its result is dropped if the call is destroyed) until the text came.
+    void ended(const std::shared_ptr<audio::AudioCall>& call) override {
+        if (static_cast<const speech::TranscribeCall&>(*call).transcriptions_pending() > 0) {
+            lingering_.push_back(call);
+        }
+    }
+    bool busy() override {
+        std::erase_if(lingering_, [](const auto& call) {
+            return static_cast<const speech::TranscribeCall&>(*call).transcriptions_pending() == 0;
+        });
+        return !lingering_.empty();
+    }
 
 private:
     Agent& agent_;
     std::shared_ptr<speech::SpeechToText> engine_;
+    std::vector<std::shared_ptr<audio::AudioCall>> lingering_;
 };
 
 }  // namespace
