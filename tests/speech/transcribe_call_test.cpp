@@ -76,7 +76,10 @@ TEST(TranscribeCall, UtterancesOfACallAreTranscribedOffTheIoThread) {
     speaker.send_audio(tone(9600));
     ASSERT_TRUE(run_until(
         io, [&] { return heard->texts.size() == 2; }, 10s))
-        << "utterances " << listener.utterances() << ", engine calls " << engine->calls;
+        << "utterances " << listener.utterances() << ", engine calls " << engine->calls
+        << ", packets received " << listener.stats().packets_received << ", from SSRC "
+        << listener.stats().remote_ssrc.value_or(0) << " (speaker's " << speaker.ssrc()
+        << "), sent " << speaker.stats().packets_sent;
     EXPECT_EQ(listener.transcriptions(), 2U);
     EXPECT_EQ(listener.transcriptions_pending(), 0U);
     EXPECT_TRUE(heard->errors.empty());
