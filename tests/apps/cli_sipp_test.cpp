@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <regex>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -256,6 +257,45 @@ TEST_F(CliSipp, SigtermDuringACallSendsByeAndExitsZero) {
     EXPECT_EQ(voip_rc, 0) << why;
     EXPECT_EQ(sipp_rc, 0) << why;  // the BYE came
     EXPECT_NE(voip.out().find("we hung up"), std::string::npos) << why;
+}
+
+TEST_F(CliSipp, RegistersWithDigestAndUnregistersOnExit) {
+    TempDir dir;
+    const auto port = interop::free_port();
+    Process registrar(sipp_args(scenarios / "registrar_unregister.xml", port, dir), dir.path());
+    for (int i = 0; i < 200 && !interop::udp_port_taken(port); ++i)
+        std::this_thread::sleep_for(25ms);
+    ASSERT_TRUE(interop::udp_port_taken(port)) << registrar.out() << registrar.err();
+
+    // The password comes from $SIP_PASSWORD (the AOR carries none).
+    Process voip({VOIP_CLI_PATH, "sip:alice@127.0.0.1:" + std::to_string(port), "echo", "--listen",
+                  "udp:127.0.0.1:0", "--duration", "2"},
+                 dir.path(), {"SIP_PASSWORD=secret"});
+    const auto voip_rc = voip.wait(40s);
+    const auto sipp_rc = registrar.wait(20s);
+    const auto why = diagnostics(voip, registrar, dir);
+    ASSERT_EQ(voip_rc, 0) << why;
+    ASSERT_EQ(sipp_rc, 0) << why;  // 401, good credentials, then the Expires 0 REGISTER
+    EXPECT_NE(voip.out().find("registered as sip:alice@"), std::string::npos) << why;
+    EXPECT_NE(voip.out().find("unregistering"), std::string::npos) << why;
+}
+
+TEST_F(CliSipp, WrongPasswordFailsWithExitOne) {
+    TempDir dir;
+    const auto port = interop::free_port();
+    Process registrar(sipp_args(scenarios / "registrar_unregister.xml", port, dir), dir.path());
+    for (int i = 0; i < 200 && !interop::udp_port_taken(port); ++i)
+        std::this_thread::sleep_for(25ms);
+    ASSERT_TRUE(interop::udp_port_taken(port));
+    Process voip({VOIP_CLI_PATH, "sip:alice:wrong@127.0.0.1:" + std::to_string(port), "echo",
+                  "--listen", "udp:127.0.0.1:0", "--duration", "30"},
+                 dir.path());
+    const auto voip_rc = voip.wait(40s);
+    const auto why = diagnostics(voip, registrar, dir);
+    ASSERT_EQ(voip_rc, 1) << why;
+    const auto err = voip.err();
+    EXPECT_NE(err.find("registration failed"), std::string::npos) << why;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << why;
 }
 
 }  // namespace
