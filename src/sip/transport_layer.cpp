@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "sip/log_redaction.hpp"
 #include "sip/transport_state.hpp"
 
 namespace voip::sip {
@@ -61,7 +62,8 @@ void set_udp_buffers(asio::ip::udp::socket& socket, const TransportConfig& confi
 void trace_message(std::string_view direction, const TransportAddress& peer,
                    std::string_view bytes) {
     if (!log::enabled(log::Level::trace)) return;
-    log::trace("sip.wire", "{} {}\n{}", direction, peer.to_string(), bytes);
+    // Issue 11: credentials and SDES keys never reach a log, at any level.
+    log::trace("sip.wire", "{} {}\n{}", direction, peer.to_string(), redact_for_log(bytes));
 }
 
 }  // namespace
