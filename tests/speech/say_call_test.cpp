@@ -19,12 +19,7 @@ using namespace std::chrono_literals;
 using audio::test::run_for;
 using audio::test::run_until;
 using test::connect;
-
-rtp::Multiplexer::Config loopback() {
-    rtp::Multiplexer::Config config;
-    config.address = asio::ip::make_address("127.0.0.1");
-    return config;
-}
+using test::loopback;
 
 /// Records what it hears.
 class Ear : public AudioCall {

@@ -3,6 +3,7 @@
 // (PocketSphinx takes about half a second to load), and fake engines for call tests that do
 // not need real ones.
 
+#include <voip/rtp/multiplexer.hpp>
 #include <voip/sdp/offer_answer.hpp>
 #include <voip/speech/flite_tts.hpp>
 #include <voip/speech/pocketsphinx_stt.hpp>
@@ -17,12 +18,27 @@
 #include <memory>
 #include <mutex>
 #include <numbers>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 namespace voip::speech::test {
+
+/// A loopback multiplexer whose ports start at a random even port in 20000-29998: every
+/// process starts at the same first port otherwise, and a session that has not latched yet
+/// takes the first stream that arrives, so a port just left by another test process that is
+/// still being sent to would feed this test someone else's audio.
+inline rtp::Multiplexer::Config loopback() {
+    static std::mt19937 random{std::random_device{}()};
+    rtp::Multiplexer::Config config;
+    config.address = asio::ip::make_address("127.0.0.1");
+    config.first_port =
+        static_cast<std::uint16_t>(20000 + 2 * std::uniform_int_distribution<int>(0, 4999)(random));
+    config.last_port = 32767;
+    return config;
+}
 
 /// Offer from @p uac, answer from @p uas (in memory, like SIP would carry them), both started
 /// through their own class's start_media (SayCall and TranscribeCall add to AudioCall's).

@@ -17,6 +17,7 @@ using namespace std::chrono_literals;
 using audio::test::run_for;
 using audio::test::run_until;
 using test::connect;
+using test::loopback;
 
 struct Heard {
     std::vector<std::string> texts;
@@ -51,12 +52,6 @@ std::vector<float> tone(std::size_t samples) {
     for (std::size_t i = 0; i < s.size(); ++i)
         s[i] = 0.3F * static_cast<float>(std::sin(2 * std::numbers::pi * 440.0 * i / 16000.0));
     return s;
-}
-
-rtp::Multiplexer::Config loopback() {
-    rtp::Multiplexer::Config config;
-    config.address = asio::ip::make_address("127.0.0.1");
-    return config;
 }
 
 TEST(TranscribeCall, UtterancesOfACallAreTranscribedOffTheIoThread) {
