@@ -289,6 +289,14 @@ TEST(SecretsInLogs, NoPasswordOrSrtpKeyAtTraceLevel) {
         io, [&] { return registered.has_value(); }, 10s));
     ASSERT_FALSE(*registered) << registered->message();
     ASSERT_EQ(registrar.challenges, 1);
+    // The digest answer (a hash of the password: material for an offline guess) stays out too.
+    ASSERT_TRUE(registrar.last.has_value());
+    const std::string authorization(
+        registrar.last->header(sip::HeaderId::authorization).value_or(""));
+    const auto at = authorization.find("response=\"");
+    ASSERT_NE(at, std::string::npos);
+    const std::string digest_answer =
+        authorization.substr(at + 10, authorization.find('"', at + 10) - (at + 10));
 
     // 2. An SDES offer/answer carried in SIP bodies, then SRTP contexts keyed from it.
     sdp::LocalMedia offerer;
@@ -342,6 +350,7 @@ TEST(SecretsInLogs, NoPasswordOrSrtpKeyAtTraceLevel) {
         md5_hex("alice:example.com:" + password),  // HA1 is as good as the password
         offerer.crypto.at(0).keys.at(0).key_salt,
         answerer.crypto.at(0).keys.at(0).key_salt,
+        digest_answer,
     };
     for (const auto& secret : secrets) {
         ASSERT_FALSE(secret.empty());
