@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <random>
 
 #if defined(__linux__)
 #include <sys/socket.h>
@@ -67,10 +68,23 @@ struct Multiplexer::Batch {
 #endif
 };
 
+namespace {
+
+// A random even port of the range to start allocating from: processes sharing the range (several
+// user agents on one host, parallel test runs) then rarely pick the same recently-released port,
+// whose late packets from an old call would otherwise reach a new one (RFC 3550 §8.2).
+std::uint16_t random_first_port(const Multiplexer::Config& config) {
+    const std::uint32_t first = config.first_port + (config.first_port & 1U);
+    if (first >= config.last_port) return static_cast<std::uint16_t>(first);
+    const std::uint32_t pairs = (config.last_port - first) / 2 + 1;
+    std::random_device entropy;
+    return static_cast<std::uint16_t>(first + 2 * (entropy() % pairs));
+}
+
+}  // namespace
+
 Multiplexer::Multiplexer(asio::io_context& io, const Config& config)
-    : io_(io),
-      config_(config),
-      next_port_(static_cast<std::uint16_t>(config.first_port + (config.first_port & 1U))) {}
+    : io_(io), config_(config), next_port_(random_first_port(config)) {}
 
 Multiplexer::~Multiplexer() {
     for (auto& port : ports_) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "rtp/media_test_support.hpp"
@@ -80,11 +81,28 @@ TEST(Multiplexer, SkipsPortsTakenByOthers) {
     asio::io_context io;
     // Someone else holds 40400 (RTCP port of nothing, but the RTP port of the first pair).
     asio::ip::udp::socket squatter(io, asio::ip::udp::endpoint(loopback, 40400));
-    Multiplexer mux(io, range(40400, 40409));
+    // Two pairs, so wherever the random walk starts, the free one is 40402.
+    Multiplexer mux(io, range(40400, 40403));
     RecordingSession a(mux);
     auto p = a.open();
     ASSERT_TRUE(p);
     EXPECT_EQ(p->rtp.port(), 40402);
+}
+
+TEST(Multiplexer, StartsAtARandomPairOfTheRange) {
+    // Processes sharing a range should not all begin at its first port.
+    std::set<unsigned> first_ports;
+    for (int i = 0; i < 16; ++i) {
+        asio::io_context io;
+        Multiplexer mux(io, range(41000, 41999));
+        RecordingSession a(mux);
+        auto p = a.open();
+        ASSERT_TRUE(p);
+        EXPECT_EQ(p->rtp.port() % 2, 0);
+        first_ports.insert(p->rtp.port());
+    }
+    // 16 draws from 500 pairs: all equal only with probability 500^-15.
+    EXPECT_GT(first_ports.size(), 1U);
 }
 
 TEST(Multiplexer, RejectsARangeWithoutAPair) {

@@ -48,6 +48,7 @@ public:
         /// Local address to bind (IPv4 or IPv6; any-address is fine).
         asio::ip::address address = asio::ip::address_v4::any();
         /// RTP ports are the even ports of [first_port, last_port]; RTCP uses port + 1.
+        /// Allocation starts at a random even port of the range and walks upwards.
         std::uint16_t first_port = 16384;
         std::uint16_t last_port = 32767;
         /// Receive buffer per datagram; larger ones are dropped (counted in receive_errors; with
