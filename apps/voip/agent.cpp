@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <stdexcept>
+#include <utility>
 
 namespace voip::cli {
 
@@ -89,9 +90,9 @@ sip::UserAgentConfig make_ua_config(const Options& o) {
 
 }  // namespace
 
-Agent::Agent(asio::io_context& io, const Options& options, const Console& console)
+Agent::Agent(asio::io_context& io, Options options, const Console& console)
     : io_(io),
-      options_(options),
+      options_(std::move(options)),
       console_(console),
       signals_(io, SIGINT, SIGTERM),
       duration_timer_(io),

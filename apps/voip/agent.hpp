@@ -27,7 +27,7 @@ class Agent {
 public:
     /// Builds the user agent (listening) and the dialog layer. Throws std::system_error when
     /// an address cannot be bound, std::invalid_argument for a bad setup.
-    Agent(asio::io_context& io, const Options& options, const Console& console);
+    Agent(asio::io_context& io, Options options, const Console& console);
     ~Agent();
     Agent(const Agent&) = delete;
     Agent& operator=(const Agent&) = delete;

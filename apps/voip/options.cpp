@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <system_error>
 #include <unistd.h>
@@ -313,8 +314,7 @@ Validated validate(Command command, const RawOptions& raw, const Environment& en
             return fail("bad --timeout: expected 1 to 3600 seconds");
         }
         if (raw.demo_timeout > 0) {
-            o.demo_timeout =
-                std::chrono::seconds(static_cast<std::int64_t>(raw.demo_timeout + 0.5));
+            o.demo_timeout = std::chrono::seconds(std::lround(raw.demo_timeout));
         }
         return Validated{std::move(o), {}};
     }
