@@ -11,6 +11,7 @@
 #include <asio/ip/address.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 #include <utility>
 
@@ -23,6 +24,32 @@ constexpr std::chrono::milliseconds packet_time{20};
 std::shared_ptr<const codec::Registry> registry_for(const AudioConfig& config) {
     if (config.registry) return config.registry;
     return std::make_shared<const codec::Registry>(codec::Registry::with_defaults(config.opus));
+}
+
+bool same_codec(const sdp::PayloadFormat& a, const sdp::PayloadFormat& b) {
+    const auto lower = [](unsigned char c) { return std::tolower(c); };
+    return a.clock_rate == b.clock_rate && a.channels == b.channels &&
+           std::ranges::equal(a.name, b.name, {}, lower, lower);
+}
+
+struct Remote {
+    asio::ip::udp::endpoint rtp;
+    std::optional<asio::ip::udp::endpoint> rtcp;
+};
+
+Result<Remote> remote_of(const sdp::Negotiated& negotiated) {
+    std::error_code ec;
+    const auto address = asio::ip::make_address(negotiated.remote_address, ec);
+    if (ec) return Errc::bad_remote_address;
+    Remote r{asio::ip::udp::endpoint(address, negotiated.remote_port), std::nullopt};
+    if (negotiated.remote_rtcp_port != 0) {
+        const auto rtcp_address = negotiated.remote_rtcp_address.empty()
+                                      ? address
+                                      : asio::ip::make_address(negotiated.remote_rtcp_address, ec);
+        if (ec) return Errc::bad_remote_address;
+        r.rtcp = asio::ip::udp::endpoint(rtcp_address, negotiated.remote_rtcp_port);
+    }
+    return r;
 }
 
 Result<srtp::KeyMaterial> key_of(srtp::Suite suite, const sdp::Crypto& crypto) {
@@ -102,17 +129,8 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
     auto decoder = codec->make_decoder(fmtp);
     if (!decoder) return decoder.error();
 
-    std::error_code ec;
-    const auto address = asio::ip::make_address(negotiated.remote_address, ec);
-    if (ec) return Errc::bad_remote_address;
-    std::optional<asio::ip::udp::endpoint> rtcp;
-    if (negotiated.remote_rtcp_port != 0) {
-        const auto rtcp_address = negotiated.remote_rtcp_address.empty()
-                                      ? address
-                                      : asio::ip::make_address(negotiated.remote_rtcp_address, ec);
-        if (ec) return Errc::bad_remote_address;
-        rtcp = asio::ip::udp::endpoint(rtcp_address, negotiated.remote_rtcp_port);
-    }
+    const auto remote = remote_of(negotiated);
+    if (!remote) return remote.error();
 
     std::unique_ptr<srtp::Transform> transform;
     if (negotiated.srtp) {
@@ -132,18 +150,18 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
 
     // Everything checked: commit.
     format_ = codec->format();
+    codec_ = negotiated.codec;
     encoder_ = std::move(*encoder);
     decoder_ = std::move(*decoder);
     send_pt_ = negotiated.codec.payload_type;
     receive_pt_ = negotiated.receive_payload_type;
-    may_send_ = negotiated.direction == sdp::Direction::sendrecv ||
-                negotiated.direction == sdp::Direction::sendonly;
+    apply_direction(negotiated.direction, remote->rtp.address().is_unspecified());
     if (negotiated.telephone_event) {
         dtmf_pt_ = negotiated.telephone_event->payload_type;
         dtmf_sender_.emplace(negotiated.telephone_event->clock_rate, packet_time);
         dtmf_receiver_.emplace(negotiated.telephone_event->clock_rate);
     }
-    set_remote(asio::ip::udp::endpoint(address, negotiated.remote_port), rtcp);
+    set_remote(remote->rtp, remote->rtcp);
     // RFC 3550 §A.8 jitter and the SR's RTP time run at the payload's clock (48000 for Opus).
     set_clock_rate(format_->clock_rate);
     if (transform) {
@@ -170,6 +188,63 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
                negotiated.remote_address, negotiated.remote_port,
                srtp_suite_.empty() ? "" : " (SRTP)");
     return {};
+}
+
+Result<void> AudioCall::update_media(const sdp::Negotiated& negotiated) {
+    if (!started_) return Errc::not_started;
+    if (!same_codec(negotiated.codec, codec_)) return Errc::codec_changed;
+    const auto remote = remote_of(negotiated);
+    if (!remote) return remote.error();
+
+    // Everything checked: commit.
+    send_pt_ = negotiated.codec.payload_type;
+    receive_pt_ = negotiated.receive_payload_type;
+    codec_ = negotiated.codec;
+    if (negotiated.telephone_event) {
+        dtmf_pt_ = negotiated.telephone_event->payload_type;
+        if (!dtmf_sender_)
+            dtmf_sender_.emplace(negotiated.telephone_event->clock_rate, packet_time);
+        if (!dtmf_receiver_) dtmf_receiver_.emplace(negotiated.telephone_event->clock_rate);
+    } else {
+        dtmf_pt_.reset();
+        dtmf_sender_.reset();
+        dtmf_receiver_.reset();
+    }
+    // RFC 3264 §8.4: hold is signalled by the direction; the old RFC 2543 way, c=0.0.0.0,
+    // leaves nowhere to send to, so the address is kept and sending paused.
+    const bool unspecified = remote->rtp.address().is_unspecified();
+    if (!unspecified) set_remote(remote->rtp, remote->rtcp);
+    apply_direction(negotiated.direction, unspecified);
+    log::debug(component, "media updated: {} to {}:{}", sdp::to_string(direction_),
+               negotiated.remote_address, negotiated.remote_port);
+    return {};
+}
+
+void AudioCall::apply_direction(sdp::Direction direction, bool remote_unspecified) {
+    direction_ = direction;
+    const bool was_receiving = may_receive_;
+    // RFC 3264 §5.1/§6.1: sdp::Negotiated::direction is already from our side (an offered
+    // sendonly came back to us as recvonly), so it says what WE may do.
+    may_send_ = !remote_unspecified &&
+                (direction == sdp::Direction::sendrecv || direction == sdp::Direction::sendonly);
+    may_receive_ = direction == sdp::Direction::sendrecv || direction == sdp::Direction::recvonly;
+    if (!may_send_) {
+        talking_ = false;  // the first audio after the pause starts a talkspurt
+        // A digit still playing is cut short (its end could not be announced anyway).
+        if (dtmf_sender_ && dtmf_sender_->active()) {
+            dtmf_sender_.emplace(format_->clock_rate, packet_time);
+        }
+    }
+    if (was_receiving && !may_receive_ && jitter_) {
+        // Drop what was buffered: after a resume the far end's packets start afresh (a new
+        // timestamp line as far as the buffer is concerned), on_audio() restarts with them.
+        auto jitter = config_.jitter;
+        jitter.clock_rate = format_->clock_rate;
+        jitter.frame = packet_time;
+        jitter_.emplace(jitter);
+        receiving_ = false;
+        concealed_run_ = 0;
+    }
 }
 
 void AudioCall::stop_media() {
@@ -209,7 +284,11 @@ std::uint32_t AudioCall::peek_next_timestamp() const {
 }
 
 void AudioCall::send_tick() {
-    if (!encoder_ || !may_send_) return;
+    if (!encoder_) return;
+    if (!may_send_) {
+        skip_tick();
+        return;
+    }
     const std::uint32_t increment = format_->timestamp_increment();
     // rtp::Session stamps a packet with its running timestamp and then advances it by what we
     // say; each packet's advance is chosen so that the next packet gets the timestamp it needs.
@@ -258,6 +337,15 @@ void AudioCall::send_tick() {
     if (outbound_.empty()) on_audio_sent();
 }
 
+void AudioCall::skip_tick() {
+    // RFC 3550 §5.1: the timestamp advances with sampling time even when nothing is sent, so
+    // the first packet after a resume carries the time it really belongs to. Nothing queued
+    // is consumed during the pause, queued audio waits for the resume.
+    media_timestamp_ += format_->timestamp_increment();
+    skip_timestamp(media_timestamp_ - next_timestamp());
+    ++stats_.frames_held;
+}
+
 void AudioCall::playout_tick() {
     if (!jitter_ || !receiving_) return;
     const auto frame = jitter_->pop();
@@ -301,7 +389,8 @@ void AudioCall::playout_tick() {
 }
 
 void AudioCall::on_packet(const rtp::PacketView& packet) {
-    if (!started_) return;
+    // RFC 3264 §5.1: with sendonly/inactive from our side we do not take media in.
+    if (!started_ || !may_receive_) return;
     const std::uint8_t pt = packet.payload_type();
     if (dtmf_pt_ && pt == *dtmf_pt_) {
         auto events =
@@ -381,6 +470,7 @@ void AudioCall::finish_pending(std::error_code ec) {
 Result<void> AudioCall::send_dtmf(char digit, std::chrono::milliseconds duration) {
     if (!started_) return Errc::not_started;
     if (!dtmf_sender_) return Errc::no_telephone_event;
+    if (!may_send_) return Errc::direction_forbids;
     // The digit starts at the next packet time (its timestamp is what the media clock says
     // then, which is what the previous packet's advance arranged).
     return dtmf_sender_->send(digit, media_timestamp_, duration);

@@ -20,6 +20,8 @@ public:
                 return "the negotiated direction does not allow it";
             case Errc::bad_remote_address:
                 return "remote media address is not an IP address";
+            case Errc::codec_changed:
+                return "the re-negotiation changed the codec (restart the media to apply it)";
         }
         return "unknown audio error";
     }

@@ -95,6 +95,7 @@ struct AudioStats {
     std::uint64_t frames_sent = 0;         ///< audio packets (speech and silence)
     std::uint64_t speech_frames_sent = 0;  ///< packets carrying queued audio
     std::uint64_t dtmf_packets_sent = 0;
+    std::uint64_t frames_held = 0;    ///< packet times not sent: the direction forbids sending
     std::uint64_t ticks_skipped = 0;  ///< pacing grid points dropped after stalls
     std::uint64_t frames_decoded = 0;
     std::uint64_t frames_concealed = 0;
@@ -131,6 +132,23 @@ public:
     /// complete with asio::error::operation_aborted. Idempotent.
     void stop_media();
     [[nodiscard]] bool media_started() const noexcept { return started_; }
+    /// Applies a re-negotiation (re-INVITE: hold/resume, RFC 3264 §8.4) to the running media:
+    /// - the direction, from our side: not allowed to send (recvonly, inactive, or the old
+    ///   c=0.0.0.0 hold) → no RTP goes out, but the 20 ms clock keeps running and the RTP
+    ///   timestamp keeps advancing with time, so sending resumes on the same timestamp line;
+    ///   queued send_audio() audio WAITS (nothing is lost, pending completions complete when it
+    ///   has really been sent; cancel_outbound_audio() drops it), DTMF is refused
+    ///   (Errc::direction_forbids) and a digit still playing is cut short. Not allowed to
+    ///   receive (sendonly, inactive) → far-end packets are ignored, the jitter buffer is
+    ///   emptied and on_audio() pauses until packets arrive after a resume;
+    /// - a changed remote address/port (and RTCP address) is applied;
+    /// - changed payload type numbers (same codec) are applied.
+    /// Errors (nothing changed): Errc::not_started, Errc::bad_remote_address,
+    /// Errc::codec_changed when the codec itself changed (not supported: stop_media() and
+    /// start_media() again).
+    Result<void> update_media(const sdp::Negotiated& negotiated);
+    /// The direction in force, from our side (sendrecv before start_media()).
+    [[nodiscard]] sdp::Direction media_direction() const noexcept { return direction_; }
 
     /// Queues @p samples (at AudioConfig::sample_rate) to be sent after what is queued.
     /// Audio beyond AudioConfig::max_queued is dropped (and logged); before start_media() it
@@ -205,6 +223,8 @@ private:
     void send_tick();
     void playout_tick();
     void finish_pending(std::error_code ec);
+    void apply_direction(sdp::Direction direction, bool remote_unspecified);
+    void skip_tick();
     [[nodiscard]] std::uint32_t peek_next_timestamp() const;
 
     AudioConfig config_;
@@ -213,13 +233,16 @@ private:
 
     // Negotiated.
     std::optional<codec::Format> format_;
+    sdp::PayloadFormat codec_;  // as negotiated (to tell a codec change in update_media)
     std::unique_ptr<codec::Encoder> encoder_;
     std::unique_ptr<codec::Decoder> decoder_;
     std::uint8_t send_pt_ = 0;
     std::uint8_t receive_pt_ = 0;
     std::optional<std::uint8_t> dtmf_pt_;
     std::string srtp_suite_;
-    bool may_send_ = true;  // negotiated direction sendrecv/sendonly
+    sdp::Direction direction_ = sdp::Direction::sendrecv;  // from our side
+    bool may_send_ = true;     // direction sendrecv/sendonly and a remote address to send to
+    bool may_receive_ = true;  // direction sendrecv/recvonly
 
     // Clock.
     MediaClock& clock_;

@@ -13,6 +13,7 @@ enum class Errc {
     no_telephone_event,  ///< DTMF asked for but telephone-event was not negotiated
     direction_forbids,   ///< the negotiated direction does not allow this (inactive/recvonly)
     bad_remote_address,  ///< the SDP connection address is not an IP literal
+    codec_changed,       ///< a re-negotiation changed the codec: update_media() cannot apply it
 };
 
 [[nodiscard]] const std::error_category& error_category() noexcept;

@@ -112,6 +112,9 @@ public:
     void set_clock_rate(std::uint32_t rate) noexcept {
         if (rate != 0) config_.clock_rate = rate;
     }
+    /// Moves the RTP timestamp of the next packet on by @p advance without sending: a sender
+    /// that pauses (on hold) keeps its timestamp advancing with time (RFC 3550 §5.1).
+    void skip_timestamp(std::uint32_t advance) noexcept { timestamp_ += advance; }
     /// SRTP (voip::srtp::Transform) or nullptr for plain RTP.
     void set_transform(std::unique_ptr<Transform> transform) noexcept {
         transform_ = std::move(transform);
