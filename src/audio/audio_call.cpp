@@ -224,7 +224,7 @@ void AudioCall::apply_direction(sdp::Direction direction, bool remote_unspecifie
     direction_ = direction;
     const bool was_receiving = may_receive_;
     // RFC 3264 §5.1/§6.1: sdp::Negotiated::direction is already from our side (an offered
-    // sendonly came back to us as recvonly), so it says what WE may do.
+    // sendonly is recvonly on the answerer's side), so it says what WE may do.
     may_send_ = !remote_unspecified &&
                 (direction == sdp::Direction::sendrecv || direction == sdp::Direction::sendonly);
     may_receive_ = direction == sdp::Direction::sendrecv || direction == sdp::Direction::recvonly;
