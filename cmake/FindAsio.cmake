@@ -1,4 +1,8 @@
 # FindAsio: standalone Asio (Debian libasio-dev), header-only; defines Asio::asio.
+# ASIO_DISABLE_STD_ALIGNED_ALLOC: Asio 1.22 picks aligned_alloc/free or operator new/delete
+# for handler memory from a libstdc++ macro that exists only once a std header was included,
+# so translation units that include Asio first disagree with the others (an ODR violation
+# ASan reports as alloc-dealloc-mismatch). One choice everywhere: operator new/delete.
 include(FindPackageHandleStandardArgs)
 find_path(Asio_INCLUDE_DIR NAMES asio.hpp)
 if(Asio_INCLUDE_DIR AND EXISTS "${Asio_INCLUDE_DIR}/asio/version.hpp")
@@ -15,7 +19,7 @@ if(Asio_FOUND AND NOT TARGET Asio::asio)
   add_library(Asio::asio INTERFACE IMPORTED)
   set_target_properties(Asio::asio PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${Asio_INCLUDE_DIR}"
-    INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE;ASIO_NO_DEPRECATED"
+    INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE;ASIO_NO_DEPRECATED;ASIO_DISABLE_STD_ALIGNED_ALLOC"
     INTERFACE_LINK_LIBRARIES Threads::Threads)
 endif()
 mark_as_advanced(Asio_INCLUDE_DIR)
