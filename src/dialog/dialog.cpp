@@ -22,6 +22,7 @@ Dialog::Impl::Impl(Dialog& owner, DialogLayer& dialog_layer)
       layer(&dialog_layer),
       ua(&dialog_layer.user_agent()),
       executor(dialog_layer.user_agent().executor()),
+      media_timer(executor),
       retransmit_timer(executor),
       ack_timer(executor),
       ring_timer(executor),
@@ -98,6 +99,7 @@ void Dialog::Impl::cancel_timers() {
     ack_timer.cancel();
     ring_timer.cancel();
     glare_timer.cancel();
+    media_timer.cancel();
 }
 
 void Dialog::Impl::stop_media() {

@@ -35,6 +35,8 @@ public:
                 return "a late 2xx of another fork";
             case DialogErrc::shutdown:
                 return "the user agent shut down";
+            case DialogErrc::media_timeout:
+                return "no media received: the far end is gone";
         }
         return "unknown dialog error";
     }

@@ -52,6 +52,9 @@ struct Dialog::Impl {
     std::optional<sdp::SessionDescription> local_sdp;
     std::optional<sdp::SessionDescription> remote_sdp;
     sdp::SessionOptions sdp_session;
+    asio::steady_timer media_timer;  // CallConfig::media_timeout watch
+    std::uint64_t media_seen = 0;    // RTP + RTCP packets counted at the last check
+    std::chrono::steady_clock::time_point media_heard{};  // when that count last moved
 
     // ---- UAS: the INVITE being answered, our 2xx until its ACK ----
     std::shared_ptr<ServerTransaction> invite_tx;
@@ -125,6 +128,11 @@ struct Dialog::Impl {
     void on_extra_2xx(const Response& response);
     void end_fork(const Response& response);
     void send_cancel();
+
+    // ---- dialog_media_watch.cpp ----
+    void start_media_watch();
+    void arm_media_watch(std::chrono::milliseconds timeout);
+    void check_media();
 
     // ---- dialog_requests.cpp ----
     bool receive_request(const IncomingRequest& in);

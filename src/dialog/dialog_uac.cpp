@@ -260,6 +260,7 @@ void Dialog::Impl::on_2xx(const Response& response) {
     }
     media->session().set_owner(&self);
     if (dial_done) std::exchange(dial_done, nullptr)(std::error_code{});
+    start_media_watch();
     self.on_confirmed();
 }
 

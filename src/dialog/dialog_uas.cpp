@@ -304,6 +304,7 @@ void Dialog::Impl::receive_ack(const Request& ack) {
     incoming_reinvite_pending = false;
     if (!was_reinvite) {
         invite_tx.reset();
+        start_media_watch();
         self.on_confirmed();
     }
     if (bye_after_ack && !finished) {

@@ -32,6 +32,11 @@ struct CallConfig {
     /// RFC 3261 §14.1 glare back-off unit: after a 491 the re-INVITE is retried after
     /// 210..400 units (the Call-ID's owner, 2.1-4 s) or 0..200 units (0-2 s). Tests shorten it.
     std::chrono::milliseconds glare_unit{10};
+    /// A confirmed call whose media session received no RTP and no RTCP for this long is
+    /// ended (BYE, EndReason::failed, DialogErrc::media_timeout): the far end vanished.
+    /// Checked every quarter of it; not while the far end sends us nothing by agreement (our
+    /// side sendonly or inactive). 0 = off.
+    std::chrono::milliseconds media_timeout{30000};
 };
 
 }  // namespace voip::sip

@@ -29,6 +29,7 @@ enum class DialogErrc {
     too_many_dialogs,   ///< CallConfig::max_dialogs reached
     forked_late,        ///< (reserved) a 2xx of another fork arrived after the first
     shutdown,           ///< the UserAgent / dialog layer went away
+    media_timeout,      ///< no RTP/RTCP for CallConfig::media_timeout: the far end vanished
 };
 
 /// The std::error_category of DialogErrc ("voip.sip.dialog").
