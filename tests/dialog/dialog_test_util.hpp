@@ -90,48 +90,66 @@ struct Events {
 
 class RecordingDialog : public Dialog {
 public:
-    RecordingDialog(DialogContext context, std::shared_ptr<Events> events)
-        : Dialog(context), events_(std::move(events)) {}
+    RecordingDialog(DialogContext context, const std::shared_ptr<Events>& events)
+        : Dialog(context), events_(events) {}
 
     void on_invite(const Request& /*invite*/) override {
-        ++events_->invites;
-        events_->dialog = shared_from_this();
-        switch (events_->plan) {
+        auto ev = events_.lock();
+        if (!ev) return;
+        ++ev->invites;
+        ev->dialog = shared_from_this();
+        switch (ev->plan) {
             case Events::Plan::accept:
                 (void)ringing();
-                events_->call = accept<AudioCall>();
+                ev->call = accept<AudioCall>();
                 break;
             case Events::Plan::early_media:
-                events_->call = early_media<AudioCall>();
+                ev->call = early_media<AudioCall>();
                 break;
             case Events::Plan::ring:
                 (void)ringing();
                 break;
             case Events::Plan::reject:
-                reject(events_->reject_status);
+                reject(ev->reject_status);
                 break;
         }
     }
-    void on_bye() override { ++events_->byes; }
-    void on_cancel() override { ++events_->cancels; }
+    void on_bye() override {
+        if (auto ev = events_.lock()) ++ev->byes;
+    }
+    void on_cancel() override {
+        if (auto ev = events_.lock()) ++ev->cancels;
+    }
     void on_info(const Request& info) override {
-        ++events_->infos;
-        events_->info_body = std::string(info.body());
+        auto ev = events_.lock();
+        if (!ev) return;
+        ++ev->infos;
+        ev->info_body = std::string(info.body());
     }
-    void on_confirmed() override { ++events_->confirmed; }
+    void on_confirmed() override {
+        if (auto ev = events_.lock()) ++ev->confirmed;
+    }
     void on_progress(const Response& r) override {
-        events_->progress.push_back(r.status_code());
-        if (events_->after_progress) events_->after_progress(*this);
+        auto ev = events_.lock();
+        if (!ev) return;
+        ev->progress.push_back(r.status_code());
+        if (ev->after_progress) ev->after_progress(*this);
     }
-    void on_media_changed(const sdp::Negotiated& /*n*/) override { ++events_->media_changes; }
+    void on_media_changed(const sdp::Negotiated& /*n*/) override {
+        if (auto ev = events_.lock()) ++ev->media_changes;
+    }
     void on_terminated(EndReason reason, std::error_code detail) override {
-        ++events_->terminated_calls;
-        events_->ended = reason;
-        events_->end_detail = detail;
+        auto ev = events_.lock();
+        if (!ev) return;
+        ++ev->terminated_calls;
+        ev->ended = reason;
+        ev->end_detail = detail;
     }
 
 private:
-    std::shared_ptr<Events> events_;
+    // Weak: the events keep this dialog (Events::dialog) for the test to inspect, so a strong
+    // pointer back would be a reference cycle keeping both, and the media session, alive.
+    std::weak_ptr<Events> events_;
 };
 
 }  // namespace voip::sip::test
