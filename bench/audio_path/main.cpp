@@ -1,20 +1,27 @@
-// bench/audio_path: what a full-duplex echo call costs in CPU through the library, beside the
-// raw cost of the same work done by the underlying libraries alone, measured in the same run.
+// bench/audio_path: what a full-duplex echo call costs in CPU and memory through the library,
+// beside the same work written by hand on the underlying libraries, measured in the same run.
 //
 // Library: N pairs of calls on 127.0.0.1 (one io_context, one thread, two Multiplexers): a
 // talker AudioCall that speaks a synthetic voiced signal (1.2 s bursts, 0.4 s pauses) in a
 // loop, and an EchoCall that plays each utterance back, so both directions carry audio and
-// both legs run the whole path (20 ms timer, encode, protect, send, receive, unprotect, jitter
+// both legs run the whole path (20 ms clock, encode, protect, send, receive, unprotect, jitter
 // buffer, decode, VAD). The process CPU time over a measured window, divided by the call-leg
-// seconds (2 × N × window), is the library's CPU per call-second. The calls run at the codec's
-// own sample rate, so no resampling is involved (a 16 kHz PCMU row shows what it adds). All
-// calls of the io_context are ticked by its one audio::MediaClock; each row is run for several
-// N (default 1, 10 and 100 pairs) to show how the per-call cost falls as the wake-ups are shared.
+// seconds (2 × N × window), is the library's CPU per call-second. All calls of the io_context
+// are ticked by its one audio::MediaClock.
 //
-// Raw: per 20 ms packet, one encode + one decode with the codec object (a thin wrapper over
-// spandsp/libopus, as in bench/codec_cost), srtp_protect + srtp_unprotect with libsrtp2
-// directly, and sendto + recvfrom of a datagram of the same size on bare blocking sockets.
-// A call leg does each of them 50 times a second, so raw per call-second = 50 × their sum.
+// Raw call (the baseline, raw_call.cpp): the same N pairs written by hand without libvoip or
+// Asio: one epoll loop, one timerfd on the 20 ms grid, non-blocking sendto/recvfrom, spandsp or
+// libopus called directly, libsrtp2 directly, speexdsp only where the call's rate differs from
+// the codec's (the @16k rows). Same packet rate, same payloads, same process.
+//
+// Breakdown (tight loops, not paced): codec encode+decode through voip::codec objects, libsrtp2
+// protect+unprotect, blocking sendto+recv; and the Asio paced floor (bare Asio sockets and one
+// shared 20 ms timer, no media work).
+//
+// Memory: heap bytes (mallinfo2) and RSS per call leg, measured after the calls started and
+// ran 0.5 s with nothing queued (the library's own state), and again at the end of the echo
+// run (plus the audio in flight: the talker's queued clip, the echo's utterance). The raw call's
+// heap per leg (codec + SRTP + resampler state) is printed beside.
 //
 // Usage: audio_path_bench [--pairs N[,N...]] [--seconds S] [--opus-complexity C] [--only LABEL]
 
@@ -51,6 +58,10 @@
 #include <unistd.h>
 #include <vector>
 
+#include "../common/proc_stats.hpp"
+#include "raw_call.hpp"
+#include "signal.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -61,31 +72,14 @@ double cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-// Harmonics of a gliding pitch plus a little noise, in 1.2 s bursts with 0.4 s pauses.
-std::vector<float> talk(std::uint32_t rate) {
-    std::vector<float> out(static_cast<std::size_t>(rate) * 16 / 10, 0.0F);
-    std::mt19937 rng(1);
-    std::normal_distribution<float> noise(0.0F, 0.01F);
-    double phase = 0;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(rate) * 12 / 10; ++i) {
-        const double t = static_cast<double>(i) / rate;
-        phase +=
-            2 * std::numbers::pi * (120.0 + 30.0 * std::sin(2 * std::numbers::pi * 0.7 * t)) / rate;
-        double v = 0;
-        for (int h = 1; h <= 12; ++h)
-            v += std::sin(h * phase) / h;
-        out[i] =
-            static_cast<float>(0.15 * v * (0.6 + 0.4 * std::sin(2 * std::numbers::pi * 3 * t))) +
-            noise(rng);
-    }
-    return out;
-}
+using audio_path::talk;
 
 struct Codec {
     std::string label;
     std::string name;  // SDP encoding name
     bool srtp;
     std::uint32_t call_rate;  // AudioConfig::sample_rate of the calls
+    audio_path::RawCodecKind raw;
 };
 
 // --- library ----------------------------------------------------------------------------
@@ -124,6 +118,9 @@ struct LibraryResult {
     std::uint64_t lost = 0;
     std::uint64_t utterances = 0;
     std::uint64_t skipped = 0;  // grid points dropped: nonzero = the thread could not keep up
+    double heap_idle = 0;       // bytes per leg: started, 0.5 s of media, nothing queued
+    double rss_idle_kib = 0;    // RSS growth per leg, same moment
+    double heap_echo = 0;       // bytes per leg at the end of the echo run (audio in flight)
 };
 
 LibraryResult run_library(const Codec& c, int pairs, double seconds, int complexity) {
@@ -142,6 +139,10 @@ LibraryResult run_library(const Codec& c, int pairs, double seconds, int complex
     std::vector<std::unique_ptr<Talker>> talkers;
     std::vector<std::unique_ptr<Echo>> echoes;
     const auto policy = c.srtp ? voip::sdp::CryptoPolicy::required : voip::sdp::CryptoPolicy::off;
+    talkers.reserve(static_cast<std::size_t>(pairs));
+    echoes.reserve(static_cast<std::size_t>(pairs));
+    const std::size_t heap0 = audio_path::heap_in_use();
+    const long rss0 = voip::bench::rss_kib();
     for (int i = 0; i < pairs; ++i) {
         auto& t = *talkers.emplace_back(std::make_unique<Talker>(a_mux, config, c.name, &clip));
         auto& e = *echoes.emplace_back(std::make_unique<Echo>(b_mux, config, c.name));
@@ -152,15 +153,21 @@ LibraryResult run_library(const Codec& c, int pairs, double seconds, int complex
             voip::sdp::create_answer(offer, e.local_media("127.0.0.1", policy).value(), {}).value();
         e.start_media(answer.negotiated).value();
         t.start_media(voip::sdp::apply_answer(offer, answer.description).value()).value();
-        t.talk();
     }
-    io.run_for(1500ms);  // warm-up: jitter buffers settle, the first echoes start
+    io.run_for(500ms);  // silence flows both ways: jitter buffers, RTCP, codec state in use
+    const double legs = 2.0 * pairs;
+    LibraryResult r;
+    r.heap_idle = static_cast<double>(audio_path::heap_in_use() - heap0) / legs;
+    r.rss_idle_kib = static_cast<double>(voip::bench::rss_kib() - rss0) / legs;
+    for (auto& t : talkers)
+        t->talk();
+    io.run_for(1500ms);  // warm-up: the first echoes start
     const double cpu0 = cpu_seconds();
     io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(seconds)));
     const double cpu = cpu_seconds() - cpu0;
-    LibraryResult r;
-    r.cpu_per_call_second = cpu / (2.0 * pairs * seconds);
+    r.heap_echo = static_cast<double>(audio_path::heap_in_use() - heap0) / legs;
+    r.cpu_per_call_second = cpu / (legs * seconds);
     for (int i = 0; i < pairs; ++i) {
         const auto ts = talkers[i]->stats();
         const auto es = echoes[i]->stats();
@@ -386,57 +393,75 @@ int main(int argc, char** argv) {
     if (pair_counts.empty() || seconds <= 0 || complexity < 0 || complexity > 10) return 2;
     for (const int n : pair_counts)
         if (n < 1 || n > 1000) return 2;
+    // The library initialises libsrtp2 once per process (a second srtp_init would reset its
+    // crypto kernel under the library's feet): have it do that before any raw libsrtp2 use.
+    (void)voip::srtp::Context::create(
+        voip::srtp::KeyMaterial::generate(voip::srtp::Suite::aes_cm_128_hmac_sha1_80).value(),
+        voip::srtp::Context::Direction::outbound);
+    using audio_path::RawCodecKind;
     const std::vector<Codec> codecs = {
-        {"PCMU", "PCMU", false, 8000},
-        {"PCMU+SRTP", "PCMU", true, 8000},
-        {"G722", "G722", false, 16000},
-        {"Opus c" + std::to_string(complexity), "opus", false, 16000},
-        {"Opus+SRTP", "opus", true, 16000},
-        {"PCMU@16k", "PCMU", false, 16000},
+        {"PCMU", "PCMU", false, 8000, RawCodecKind::pcmu},
+        {"PCMU+SRTP", "PCMU", true, 8000, RawCodecKind::pcmu},
+        {"G722", "G722", false, 16000, RawCodecKind::g722},
+        {"Opus c" + std::to_string(complexity), "opus", false, 16000, RawCodecKind::opus},
+        {"Opus+SRTP", "opus", true, 16000, RawCodecKind::opus},
+        {"PCMU@16k", "PCMU", false, 16000, RawCodecKind::pcmu},
     };
     std::printf(
         "audio_path: N full-duplex echo calls (2N legs) per row, %.1f s measured, one "
-        "thread, one MediaClock\n",
+        "thread\n",
         seconds);
     std::printf(
-        "CPU per call-second (one leg: 50 packets out + 50 in per second), microseconds\n\n");
-    std::printf("%-10s %4s %8s | %8s %8s %8s %8s | %8s %8s | %8s %9s %9s | %s\n", "path", "N",
-                "payload", "codec", "srtp", "udp", "raw", "paced-io", "raw+io", "library",
-                "over raw", "over r+io", "packets/lost/utterances/skipped");
+        "CPU per call-leg second (50 packets out + 50 in), microseconds; memory per leg, KiB\n\n");
+    std::printf("%-10s %4s %5s | %7s %7s %7s %7s | %8s %8s %7s | %6s %6s %6s %6s | %s\n", "path",
+                "N", "bytes", "codec", "srtp", "udp", "asio-io", "raw-call", "library", "over",
+                "heap", "rss", "h-echo", "h-raw", "packets/lost/utterances/skipped raw:late");
     for (const auto& c : codecs) {
         if (!only.empty() && c.label != only) continue;
         const auto raw = run_raw(c, complexity);
-        const double raw_us = 50.0 * (raw.codec_ns + raw.srtp_ns + raw.udp_ns) / 1000.0;
         for (const int pairs : pair_counts) {
             const auto lib = run_library(c, pairs, seconds, complexity);
+            const auto call = audio_path::run_raw_calls({.codec = c.raw,
+                                                         .srtp = c.srtp,
+                                                         .call_rate = c.call_rate,
+                                                         .opus_complexity = complexity,
+                                                         .pairs = pairs,
+                                                         .seconds = seconds});
             const double floor_us =
                 run_paced_floor(pairs, seconds, 12 + raw.payload + (c.srtp ? 10 : 0)) * 1e6;
-            // Paced I/O replaces the tight-loop UDP figure (it includes the same syscalls).
-            const double raw_io_us = 50.0 * (raw.codec_ns + raw.srtp_ns) / 1000.0 + floor_us;
+            const double call_us = call.cpu_per_leg_second * 1e6;
             const double lib_us = lib.cpu_per_call_second * 1e6;
             std::printf(
-                "%-10s %4d %7zuB | %8.1f %8.1f %8.1f %8.1f | %8.1f %8.1f | %8.1f %8.0f%% %8.0f%% | "
-                "%llu/%llu/%llu/%llu\n",
+                "%-10s %4d %4zuB | %7.1f %7.1f %7.1f %7.1f | %8.1f %8.1f %6.0f%% | %6.1f %6.1f "
+                "%6.1f %6.1f | %llu/%llu/%llu/%llu raw:%llu\n",
                 c.label.c_str(), pairs, raw.payload, 50.0 * raw.codec_ns / 1000.0,
-                50.0 * raw.srtp_ns / 1000.0, 50.0 * raw.udp_ns / 1000.0, raw_us, floor_us,
-                raw_io_us, lib_us, 100.0 * (lib_us - raw_us) / raw_us,
-                100.0 * (lib_us - raw_io_us) / raw_io_us,
+                50.0 * raw.srtp_ns / 1000.0, 50.0 * raw.udp_ns / 1000.0, floor_us, call_us, lib_us,
+                100.0 * (lib_us - call_us) / call_us, lib.heap_idle / 1024.0, lib.rss_idle_kib,
+                lib.heap_echo / 1024.0, call.heap_per_leg / 1024.0,
                 static_cast<unsigned long long>(lib.packets),
                 static_cast<unsigned long long>(lib.lost),
                 static_cast<unsigned long long>(lib.utterances),
-                static_cast<unsigned long long>(lib.skipped));
+                static_cast<unsigned long long>(lib.skipped),
+                static_cast<unsigned long long>(call.late_ticks));
             std::fflush(stdout);
         }
     }
     std::printf(
-        "\nraw = 50 x (codec encode+decode + srtp protect+unprotect + tight-loop sendto+recv).\n"
-        "paced-io = bare Asio sockets and one shared 20 ms timer at the same packet rate, no "
-        "media work.\n"
-        "raw+io = codec + srtp + paced-io. over raw / over r+io = (library - x) / x; target <= "
-        "30%%.\n"
-        "skipped = pacing grid points dropped (nonzero: the thread could not keep up in real "
-        "time).\n"
-        "PCMU@16k runs the call at 16 kHz: two speexdsp resamplers per leg that no raw figure "
-        "has.\n");
+        "\ncodec/srtp/udp = tight loops x 50 per second: voip::codec encode+decode, libsrtp2 "
+        "protect+unprotect, blocking sendto+recv.\n"
+        "asio-io = bare Asio sockets and one shared 20 ms timer at the same packet rate, no media "
+        "work.\n"
+        "raw-call = the same calls written by hand (epoll + timerfd, non-blocking "
+        "sendto/recvfrom, spandsp/libopus/libsrtp2 directly,\n"
+        "           speexdsp only in the @16k rows whose call rate differs from the codec's), "
+        "same run. over = (library - raw-call) / raw-call; target <= 30%%.\n"
+        "heap/rss = library heap (mallinfo2) and RSS growth per leg after 0.5 s of media with "
+        "nothing queued; h-echo = heap per leg at the end of the\n"
+        "           echo run (queued clip and utterances included); h-raw = the raw call's heap "
+        "per leg (codec, SRTP, resampler state). libopus encoder+decoder\n"
+        "           state alone: %.1f KiB.\n"
+        "skipped = library pacing grid points dropped, late = raw timer expirations missed "
+        "(nonzero: not real time, the figure is not a per-call cost).\n",
+        static_cast<double>(audio_path::opus_state_bytes()) / 1024.0);
     return 0;
 }
