@@ -18,77 +18,26 @@
 #include <asio/steady_timer.hpp>
 #include <gtest/gtest.h>
 
-#include "child_process.hpp"
+#include "run_loop.hpp"
+#include "sipp.hpp"
 
 namespace voip::sip {
 namespace {
 
 using namespace std::chrono_literals;
 using interop::ChildProcess;
-using interop::ScratchDir;
 
-const interop::fs::path sipp = "/usr/bin/sipp";
 const interop::fs::path scenarios = interop::fs::path(VOIP_INTEROP_DIR) / "sipp";
 
 // Generous bounds for a loaded 2-core machine; a passing run takes about 2 s.
 constexpr auto sipp_limit = 20s;
 constexpr auto settle_limit = 5s;
 
-std::vector<std::string> sipp_args(const std::string& scenario, std::uint16_t port,
-                                   TransportKind kind, const ScratchDir& dir) {
-    return {sipp.string(),
-            "-sf",
-            (scenarios / scenario).string(),
-            "-i",
-            "127.0.0.1",
-            "-p",
-            std::to_string(port),
-            "-mp",
-            std::to_string(interop::free_port()),
-            "-t",
-            kind == TransportKind::udp ? "u1" : "t1",
-            "-m",
-            "1",
-            "-timeout",
-            "15s",
-            "-timeout_error",
-            "-nostdin",
-            "-trace_err",
-            "-error_file",
-            (dir.path() / "errors.log").string(),
-            "-trace_msg",
-            "-message_file",
-            (dir.path() / "messages.log").string()};
-}
-
-std::string diagnostics(const ChildProcess& process, const ScratchDir& dir) {
-    return "--- sipp output\n" + process.log() + "\n--- errors\n" +
-           interop::read_text(dir.path() / "errors.log") + "\n--- messages\n" +
-           interop::read_text(dir.path() / "messages.log");
-}
-
-void run_slice(asio::io_context& io) {
-    io.restart();
-    io.run_for(5ms);
-}
-
-// Run @p io until @p done or @p limit (bounded).
-template <class Predicate>
-bool run_until(asio::io_context& io, Predicate done, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline)
-        run_slice(io);
-    return done();
-}
-
-// True when something listens on 127.0.0.1:port over TCP (our bind fails).
-bool tcp_port_taken(std::uint16_t port) {
-    asio::io_context io;
-    asio::ip::tcp::acceptor acceptor(io);
-    std::error_code ec;
-    acceptor.open(asio::ip::tcp::v4(), ec);
-    acceptor.bind(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-    return static_cast<bool>(ec);
+// One call over @p kind (to @p remote, if given), every message traced, bounded by 15 s.
+interop::SippOptions options(TransportKind kind, std::string remote = {}) {
+    auto call = interop::traced_call(kind == TransportKind::tcp, std::move(remote));
+    call.timeout = "15s";
+    return call;
 }
 
 // What a Dialog saw, kept outside it (the layer drops the Dialog once it ended).
@@ -196,35 +145,52 @@ UserAgentConfig loopback_ua() {
 class SippDialog : public ::testing::TestWithParam<TransportKind> {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(interop::executable(sipp))
-            << sipp << " not found: install Debian's sip-tester (scripts/setup-debian.sh)";
+        ASSERT_TRUE(interop::executable(interop::sipp))
+            << interop::sipp << " not found: install Debian's sip-tester (scripts/setup-debian.sh)";
     }
+
+    // SIPp places its one call from @p scenario to @p ua (bounded); then the layer settles: the
+    // Dialog ended, no dialog and no RTP port left (SIPp exits once it has the last answer,
+    // but let any last event run).
+    void sipp_calls(UserAgent& ua, DialogLayer& layer, const CallLog& log,
+                    const std::string& scenario, std::vector<std::string> extra = {}) {
+        auto call =
+            options(GetParam(), "127.0.0.1:" + std::to_string(ua.local_address(GetParam()).port));
+        call.extra = std::move(extra);
+        ChildProcess process(
+            interop::sipp_args(scenarios / scenario, interop::free_port(), dir_.path(), call),
+            dir_.path() / "sipp.out", dir_.path());
+        auto code = process.wait(sipp_limit, [&] { interop::run_slice(io_); });
+        ASSERT_TRUE(code.has_value()) << "sipp did not finish\n" << diagnostics(process);
+        EXPECT_EQ(*code, 0) << diagnostics(process);
+        EXPECT_TRUE(interop::run_until(
+            io_,
+            [&] {
+                return log.terminations > 0 && layer.count() == 0 &&
+                       layer.multiplexer().stats().open_sockets == 0;
+            },
+            settle_limit));
+    }
+
+    [[nodiscard]] std::string diagnostics(const ChildProcess& process) const {
+        return interop::sipp_diagnostics(process, dir_.path());
+    }
+    // Every message SIPp sent and received.
+    [[nodiscard]] std::string read_messages() const {
+        return interop::read_text(interop::sipp_messages_file(dir_.path()));
+    }
+
+    interop::ScratchDir dir_{"voip-sipp-dialog"};
+    asio::io_context io_;
 };
 
 TEST_P(SippDialog, SippCallsTheUasWhichRingsAcceptsAndSeesTheBye) {
-    ScratchDir dir("voip-sipp-dialog");
-    asio::io_context io;
-    UserAgent ua{io.get_executor(), loopback_ua()};
-    auto& layer = enable_calls(ua, io, loopback_calls());
+    UserAgent ua{io_.get_executor(), loopback_ua()};
+    auto& layer = enable_calls(ua, io_, loopback_calls());
     CallLog log;
     ua.on_incoming<Answerer>(&log, true);
-
-    auto args = sipp_args("dialog_uac_call.xml", interop::free_port(), GetParam(), dir);
-    args.insert(args.begin() + 1, "127.0.0.1:" + std::to_string(ua.local_address(GetParam()).port));
-    args.emplace_back("-rtp_echo");  // SIPp returns our RTP from its SDP port: media both ways
-    ChildProcess process(args, dir.path() / "sipp.out", dir.path());
-    auto code = process.wait(sipp_limit, [&] { run_slice(io); });
-    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n" << diagnostics(process, dir);
-    EXPECT_EQ(*code, 0) << diagnostics(process, dir);
-    // SIPp exits once it has the 200 to its BYE; the Dialog has ended by then, but let any
-    // last event run.
-    EXPECT_TRUE(run_until(
-        io,
-        [&] {
-            return log.terminations > 0 && layer.count() == 0 &&
-                   layer.multiplexer().stats().open_sockets == 0;
-        },
-        settle_limit));
+    // -rtp_echo: SIPp returns our RTP from its SDP port, so media flows both ways.
+    ASSERT_NO_FATAL_FAILURE(sipp_calls(ua, layer, log, "dialog_uac_call.xml", {"-rtp_echo"}));
 
     EXPECT_EQ(log.invites, 1);
     EXPECT_TRUE(log.ringing_ok);
@@ -246,33 +212,18 @@ TEST_P(SippDialog, SippCallsTheUasWhichRingsAcceptsAndSeesTheBye) {
     EXPECT_EQ(layer.multiplexer().stats().open_sockets, 0U);
     // SIPp saw the library's 180 and 200 (its message trace), so the hooks above are not the
     // only evidence.
-    const auto messages = interop::read_text(dir.path() / "messages.log");
+    const auto messages = read_messages();
     EXPECT_NE(messages.find("SIP/2.0 180"), std::string::npos);
     EXPECT_NE(messages.find("SIP/2.0 200"), std::string::npos);
     EXPECT_NE(messages.find(log.call_id), std::string::npos);
 }
 
 TEST_P(SippDialog, SippCancelsARingingCall) {
-    ScratchDir dir("voip-sipp-dialog");
-    asio::io_context io;
-    UserAgent ua{io.get_executor(), loopback_ua()};
-    auto& layer = enable_calls(ua, io, loopback_calls());
+    UserAgent ua{io_.get_executor(), loopback_ua()};
+    auto& layer = enable_calls(ua, io_, loopback_calls());
     CallLog log;
     ua.on_incoming<Answerer>(&log, false);  // rings until cancelled
-
-    auto args = sipp_args("dialog_uac_cancel.xml", interop::free_port(), GetParam(), dir);
-    args.insert(args.begin() + 1, "127.0.0.1:" + std::to_string(ua.local_address(GetParam()).port));
-    ChildProcess process(args, dir.path() / "sipp.out", dir.path());
-    auto code = process.wait(sipp_limit, [&] { run_slice(io); });
-    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n" << diagnostics(process, dir);
-    EXPECT_EQ(*code, 0) << diagnostics(process, dir);
-    EXPECT_TRUE(run_until(
-        io,
-        [&] {
-            return log.terminations > 0 && layer.count() == 0 &&
-                   layer.multiplexer().stats().open_sockets == 0;
-        },
-        settle_limit));
+    ASSERT_NO_FATAL_FAILURE(sipp_calls(ua, layer, log, "dialog_uac_cancel.xml"));
 
     EXPECT_EQ(log.invites, 1);
     EXPECT_TRUE(log.ringing_ok);
@@ -284,28 +235,21 @@ TEST_P(SippDialog, SippCancelsARingingCall) {
     EXPECT_EQ(*log.reason, EndReason::cancelled);
     EXPECT_EQ(layer.count(), 0U);
     EXPECT_EQ(layer.multiplexer().stats().open_sockets, 0U);
-    const auto messages = interop::read_text(dir.path() / "messages.log");
+    const auto messages = read_messages();
     EXPECT_NE(messages.find("SIP/2.0 487"), std::string::npos);
 }
 
 TEST_P(SippDialog, SippAnswersTheDialAndGetsTheBye) {
-    ScratchDir dir("voip-sipp-dialog");
-    asio::io_context io;
     const auto sipp_port = interop::free_port();
-    ChildProcess process(sipp_args("dialog_uas_answer.xml", sipp_port, GetParam(), dir),
-                         dir.path() / "sipp.out", dir.path());
+    ChildProcess process(interop::sipp_args(scenarios / "dialog_uas_answer.xml", sipp_port,
+                                            dir_.path(), options(GetParam())),
+                         dir_.path() / "sipp.out", dir_.path());
     // Wait until SIPp listens (bounded).
-    const auto bound_by = std::chrono::steady_clock::now() + 5s;
-    const auto listening = [&] {
-        return GetParam() == TransportKind::udp ? interop::udp_port_taken(sipp_port)
-                                                : tcp_port_taken(sipp_port);
-    };
-    while (!listening() && !process.poll() && std::chrono::steady_clock::now() < bound_by)
-        std::this_thread::sleep_for(20ms);
-    ASSERT_FALSE(process.poll().has_value()) << "sipp exited early\n" << diagnostics(process, dir);
+    interop::wait_listening(process, sipp_port, GetParam() == TransportKind::tcp, 5s);
+    ASSERT_FALSE(process.poll().has_value()) << "sipp exited early\n" << diagnostics(process);
 
-    UserAgent ua{io.get_executor(), loopback_ua()};
-    auto& layer = enable_calls(ua, io, loopback_calls());
+    UserAgent ua{io_.get_executor(), loopback_ua()};
+    auto& layer = enable_calls(ua, io_, loopback_calls());
     CallLog log;
     auto dialog = ua.make_dialog<Caller>(&log);
     std::string target = "sip:sipp@127.0.0.1:" + std::to_string(sipp_port);
@@ -322,11 +266,11 @@ TEST_P(SippDialog, SippAnswersTheDialAndGetsTheBye) {
             if (!ec) dialog->async_bye([&](std::error_code bye_ec) { bye = bye_ec; });
         });
 
-    auto code = process.wait(sipp_limit, [&] { run_slice(io); });
-    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n" << diagnostics(process, dir);
-    EXPECT_EQ(*code, 0) << diagnostics(process, dir);
-    EXPECT_TRUE(run_until(
-        io, [&] { return bye.has_value() && layer.count() == 0; }, settle_limit));
+    auto code = process.wait(sipp_limit, [&] { interop::run_slice(io_); });
+    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n" << diagnostics(process);
+    EXPECT_EQ(*code, 0) << diagnostics(process);
+    EXPECT_TRUE(interop::run_until(
+        io_, [&] { return bye.has_value() && layer.count() == 0; }, settle_limit));
 
     ASSERT_TRUE(dialled.has_value());
     EXPECT_FALSE(*dialled) << dialled->message();
@@ -345,9 +289,9 @@ TEST_P(SippDialog, SippAnswersTheDialAndGetsTheBye) {
     EXPECT_EQ(dialog->state(), DialogState::terminated);
     EXPECT_EQ(layer.count(), 0U);
     call.reset();  // the ports close when the media stops, whoever still holds the session
-    EXPECT_TRUE(run_until(
-        io, [&] { return layer.multiplexer().stats().open_sockets == 0; }, settle_limit));
-    const auto messages = interop::read_text(dir.path() / "messages.log");
+    EXPECT_TRUE(interop::run_until(
+        io_, [&] { return layer.multiplexer().stats().open_sockets == 0; }, settle_limit));
+    const auto messages = read_messages();
     EXPECT_NE(messages.find("BYE sip:sipp@127.0.0.1:"), std::string::npos);
     EXPECT_NE(messages.find(log.call_id), std::string::npos);
 }

@@ -5,12 +5,14 @@
 // (c) the same over TCP (-t t1).
 // A missing SIPp is a failure, never a silent pass.
 
+#include "sipp.hpp"
+
 #include <voip/sip/user_agent.hpp>
 
 #include <asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include "child_process.hpp"
+#include "run_loop.hpp"
 
 namespace voip::sip {
 namespace {
@@ -19,52 +21,18 @@ using namespace std::chrono_literals;
 using interop::ChildProcess;
 using interop::ScratchDir;
 
-const interop::fs::path sipp = "/usr/bin/sipp";
 const interop::fs::path scenarios = interop::fs::path(VOIP_INTEROP_DIR) / "sipp";
 
-std::vector<std::string> sipp_args(const std::string& scenario, std::uint16_t port,
-                                   TransportKind kind, const ScratchDir& dir) {
-    return {sipp.string(),
-            "-sf",
-            (scenarios / scenario).string(),
-            "-i",
-            "127.0.0.1",
-            "-p",
-            std::to_string(port),
-            "-mp",
-            std::to_string(interop::free_port()),
-            "-t",
-            kind == TransportKind::udp ? "u1" : "t1",
-            "-m",
-            "1",
-            "-timeout",
-            "30s",
-            "-timeout_error",
-            "-nostdin",
-            "-trace_err",
-            "-error_file",
-            (dir.path() / "errors.log").string(),
-            "-trace_msg",
-            "-message_file",
-            (dir.path() / "messages.log").string()};
-}
-
-std::string diagnostics(const ChildProcess& process, const ScratchDir& dir) {
-    return "--- sipp output\n" + process.log() + "\n--- errors\n" +
-           interop::read_text(dir.path() / "errors.log") + "\n--- messages\n" +
-           interop::read_text(dir.path() / "messages.log");
-}
-
-void run_slice(asio::io_context& io) {
-    io.restart();
-    io.run_for(5ms);
+// One call over @p kind (to @p remote, if given), every message traced, bounded by 30 s.
+interop::SippOptions options(TransportKind kind, std::string remote = {}) {
+    return interop::traced_call(kind == TransportKind::tcp, std::move(remote));
 }
 
 class Sipp : public ::testing::TestWithParam<TransportKind> {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(interop::executable(sipp))
-            << sipp << " not found: install Debian's sip-tester (scripts/setup-debian.sh)";
+        ASSERT_TRUE(interop::executable(interop::sipp))
+            << interop::sipp << " not found: install Debian's sip-tester (scripts/setup-debian.sh)";
     }
 };
 
@@ -76,27 +44,27 @@ TEST_P(Sipp, OptionsGets200WithAllow) {
     UserAgent ua{io.get_executor(), config};
     const auto ua_address = ua.local_address(GetParam());
 
-    auto args = sipp_args("options_uac.xml", interop::free_port(), GetParam(), dir);
-    args.insert(args.begin() + 1, "127.0.0.1:" + std::to_string(ua_address.port));
-    ChildProcess process(args, dir.path() / "sipp.out", dir.path());
-    auto code = process.wait(40s, [&] { run_slice(io); });
-    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n" << diagnostics(process, dir);
-    EXPECT_EQ(*code, 0) << diagnostics(process, dir);
+    ChildProcess process(
+        interop::sipp_args(scenarios / "options_uac.xml", interop::free_port(), dir.path(),
+                           options(GetParam(), "127.0.0.1:" + std::to_string(ua_address.port))),
+        dir.path() / "sipp.out", dir.path());
+    auto code = process.wait(40s, [&] { interop::run_slice(io); });
+    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n"
+                                  << interop::sipp_diagnostics(process, dir.path());
+    EXPECT_EQ(*code, 0) << interop::sipp_diagnostics(process, dir.path());
 }
 
 TEST_P(Sipp, RegistrarChallengesVerifiesAndSeesTheRefresh) {
     ScratchDir dir("voip-sipp");
     asio::io_context io;
     const auto sipp_port = interop::free_port();
-    ChildProcess process(sipp_args("registrar_uas.xml", sipp_port, GetParam(), dir),
+    ChildProcess process(interop::sipp_args(scenarios / "registrar_uas.xml", sipp_port, dir.path(),
+                                            options(GetParam())),
                          dir.path() / "sipp.out", dir.path());
     // Wait until SIPp has bound its port (bounded).
-    const auto bound_by = std::chrono::steady_clock::now() + 5s;
-    while (!interop::udp_port_taken(sipp_port) && !process.poll() &&
-           std::chrono::steady_clock::now() < bound_by) {
-        std::this_thread::sleep_for(20ms);
-    }
-    ASSERT_FALSE(process.poll().has_value()) << "sipp exited early\n" << diagnostics(process, dir);
+    interop::wait_listening(process, sipp_port, false, 5s);
+    ASSERT_FALSE(process.poll().has_value()) << "sipp exited early\n"
+                                             << interop::sipp_diagnostics(process, dir.path());
     if (GetParam() != TransportKind::udp) std::this_thread::sleep_for(200ms);
 
     UserAgentConfig config;
@@ -117,13 +85,13 @@ TEST_P(Sipp, RegistrarChallengesVerifiesAndSeesTheRefresh) {
     std::optional<std::error_code> result;
     ua.async_register([&](std::error_code ec) { result = ec; });
 
-    auto code = process.wait(40s, [&] { run_slice(io); });
-    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n" << diagnostics(process, dir);
-    EXPECT_EQ(*code, 0) << diagnostics(process, dir);
+    auto code = process.wait(40s, [&] { interop::run_slice(io); });
+    ASSERT_TRUE(code.has_value()) << "sipp did not finish\n"
+                                  << interop::sipp_diagnostics(process, dir.path());
+    EXPECT_EQ(*code, 0) << interop::sipp_diagnostics(process, dir.path());
     // Let the last 200 reach the UA.
-    const auto deadline = std::chrono::steady_clock::now() + 2s;
-    while (granted.size() < 2 && std::chrono::steady_clock::now() < deadline)
-        run_slice(io);
+    interop::run_until(
+        io, [&] { return granted.size() >= 2; }, 2s);
     ASSERT_TRUE(result.has_value());
     EXPECT_FALSE(*result) << result->message();
     // First binding 2 s (SIPp's grant), then the refresh's 60 s. (Over TCP SIPp closes the

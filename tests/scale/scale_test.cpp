@@ -15,25 +15,20 @@
 #include <string>
 #include <thread>
 
-#include "child_process.hpp"
+#include "kamailio.hpp"
+#include "sipp.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using voip::interop::ChildProcess;
+using voip::interop::kamailio;
 using voip::interop::ScratchDir;
+using voip::interop::sipp;
 namespace fs = std::filesystem;
 
-const fs::path sipp = "/usr/bin/sipp";
-const fs::path kamailio = "/usr/sbin/kamailio";
 const fs::path scale_dir = VOIP_SCALE_DIR;
 constexpr int total_calls = 200;
-
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-    return text;
-}
 
 // "key=value" from the "UAS ..." line an instance prints when it stops; -1 when absent.
 long uas_value(const std::string& log, const std::string& key) {
@@ -45,40 +40,6 @@ long uas_value(const std::string& log, const std::string& key) {
         if (at != std::string::npos) return std::stol(line.substr(at + key.size() + 2));
     }
     return -1;
-}
-
-// The last line of SIPp's -trace_stat CSV, by column name.
-std::map<std::string, std::string> sipp_stats(const fs::path& file) {
-    std::ifstream in(file);
-    std::string header;
-    std::string line;
-    std::string last;
-    std::getline(in, header);
-    while (std::getline(in, line))
-        if (!line.empty()) last = line;
-    std::map<std::string, std::string> out;
-    std::istringstream names(header);
-    std::istringstream values(last);
-    std::string name;
-    std::string value;
-    while (std::getline(names, name, ';') && std::getline(values, value, ';'))
-        out[name] = value;
-    return out;
-}
-
-long stat(const std::map<std::string, std::string>& stats, const std::string& key) {
-    auto it = stats.find(key);
-    return it == stats.end() || it->second.empty() ? -1 : std::stol(it->second);
-}
-
-bool wait_udp_port(std::uint16_t port, ChildProcess& process, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (process.poll()) return false;
-        if (voip::interop::udp_port_taken(port)) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return false;
 }
 
 std::size_t count_lines(const std::string& log, const std::string& needle) {
@@ -101,61 +62,31 @@ TEST(ScaleOut, KamailioDispatcherFailsOverWhenAnInstanceDies) {
 
     ChildProcess a({VOIP_SCALE_UAS, std::to_string(port_a), "a"}, dir.path() / "a.out");
     ChildProcess b({VOIP_SCALE_UAS, std::to_string(port_b), "b"}, dir.path() / "b.out");
-    ASSERT_TRUE(wait_udp_port(port_a, a, 10s)) << a.log();
-    ASSERT_TRUE(wait_udp_port(port_b, b, 10s)) << b.log();
+    ASSERT_TRUE(voip::interop::wait_listening(a, port_a, false, 10s)) << a.log();
+    ASSERT_TRUE(voip::interop::wait_listening(b, port_b, false, 10s)) << b.log();
 
     {
         std::ofstream list(dir.path() / "dispatcher.list");
         list << "1 sip:127.0.0.1:" << port_a << "\n1 sip:127.0.0.1:" << port_b << "\n";
     }
-    const auto cfg = dir.path() / "kamailio.cfg";
-    {
-        std::ofstream out(cfg);
-        out << replace_all(replace_all(voip::interop::read_text(scale_dir / "kamailio.cfg.in"),
-                                       "@PORT@", std::to_string(port_kam)),
-                           "@DIR@", dir.path().string());
-    }
-    {
-        ChildProcess check({kamailio.string(), "-c", "-f", cfg.string()}, dir.path() / "check.out");
-        ASSERT_EQ(check.wait(30s, {}), 0) << "kamailio -c rejected the config:\n" << check.log();
-    }
-    ChildProcess proxy(
-        {kamailio.string(), "-DD", "-E", "-f", cfg.string(), "-Y", dir.path().string(), "-P",
-         (dir.path() / "kamailio.pid").string(), "-m", "64", "-M", "8"},
-        dir.path() / "kamailio.out");
-    ASSERT_TRUE(wait_udp_port(port_kam, proxy, 15s)) << proxy.log();
+    voip::interop::Kamailio kamailio_proxy(
+        dir.path(), scale_dir / "kamailio.cfg.in",
+        {{"PORT", std::to_string(port_kam)}, {"DIR", dir.path().string()}});
+    ASSERT_EQ(kamailio_proxy.check_code(), 0) << "kamailio -c rejected the config:\n"
+                                              << kamailio_proxy.check_log();
+    ChildProcess& proxy = *kamailio_proxy.process();
+    ASSERT_TRUE(voip::interop::wait_listening(proxy, port_kam, false, 15s)) << proxy.log();
     std::this_thread::sleep_for(1500ms);  // a round of OPTIONS probes: both marked up
 
     // 20 calls/s, each held 2 s: about 40 calls up at once, 20 on each instance.
     const auto stat_file = dir.path() / "sipp_stat.csv";
-    ChildProcess caller({sipp.string(),
-                         "-sf",
-                         (scale_dir / "uac_hold.xml").string(),
-                         "127.0.0.1:" + std::to_string(port_kam),
-                         "-i",
-                         "127.0.0.1",
-                         "-p",
-                         std::to_string(port_sipp),
-                         "-r",
-                         "20",
-                         "-m",
-                         std::to_string(total_calls),
-                         "-l",
-                         "100",
-                         "-nostdin",
-                         "-trace_stat",
-                         "-stf",
-                         stat_file.string(),
-                         "-fd",
-                         "1",
-                         "-trace_err",
-                         "-error_file",
-                         (dir.path() / "sipp_err.log").string(),
-                         "-recv_timeout",
-                         "10000",
-                         "-timeout",
-                         "60s",
-                         "-timeout_error"},
+    ChildProcess caller(voip::interop::sipp_args(
+                            scale_dir / "uac_hold.xml", port_sipp, dir.path(),
+                            {.remote = "127.0.0.1:" + std::to_string(port_kam),
+                             .calls = total_calls,
+                             .timeout = "60s",
+                             .extra = {"-r", "20", "-l", "100", "-trace_stat", "-stf",
+                                       stat_file.string(), "-fd", "1", "-recv_timeout", "10000"}}),
                         dir.path() / "sipp.out", dir.path());
 
     // Mid-run: B goes away (stops answering anything at once, like a crash), with calls on it.
@@ -172,9 +103,9 @@ TEST(ScaleOut, KamailioDispatcherFailsOverWhenAnInstanceDies) {
     const auto a_log = a.log();
     const long a_answered = uas_value(a_log, "answered");
     const long a_in_progress = uas_value(a_log, "open");
-    const auto stats = sipp_stats(stat_file);
-    const long ok = stat(stats, "SuccessfulCall(C)");
-    const long failed = stat(stats, "FailedCall(C)");
+    const auto stats = voip::interop::sipp_stats(stat_file);
+    const long ok = voip::interop::sipp_stat(stats, "SuccessfulCall(C)");
+    const long failed = voip::interop::sipp_stat(stats, "FailedCall(C)");
     const auto proxy_log = proxy.log();
     const auto failovers = count_lines(proxy_log, "failover to");
 
@@ -187,7 +118,7 @@ TEST(ScaleOut, KamailioDispatcherFailsOverWhenAnInstanceDies) {
 
     const std::string context =
         "\n--- a\n" + a_log + "\n--- b\n" + b_log + "\n--- sipp errors\n" +
-        voip::interop::read_text(dir.path() / "sipp_err.log").substr(0, 4000) +
+        voip::interop::read_text(voip::interop::sipp_errors_file(dir.path())).substr(0, 4000) +
         "\n--- kamailio (tail)\n" +
         proxy_log.substr(proxy_log.size() > 6000 ? proxy_log.size() - 6000 : 0);
     ASSERT_GE(b_answered, 0) << context;
