@@ -8,7 +8,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <string_view>
 #include <utility>
+
+#include "openssl_crypto.hpp"
 
 namespace voip::srtp {
 namespace {
@@ -19,11 +23,39 @@ static_assert(Context::max_trailer == SRTP_MAX_TRAILER_LEN + 4);
 constexpr std::size_t rtp_header = 12;
 constexpr std::size_t rtcp_header = 8;
 
+void set_policy(Suite suite, srtp_policy_t& policy);
+
+// srtp_init fails when libsrtp2 was initialised before (by the application, or another library
+// in the process: its debug module is then registered twice); libsrtp2 is usable all the same.
+// A throwaway context tells.
+bool libsrtp2_usable() {
+    std::array<unsigned char, KeyMaterial::max_length> key{};
+    srtp_policy_t policy{};
+    set_policy(Suite::aes_cm_128_hmac_sha1_80, policy);
+    policy.ssrc.type = ssrc_any_outbound;
+    policy.key = key.data();
+    policy.window_size = 128;
+    srtp_t ctx = nullptr;
+    if (srtp_create(&ctx, &policy) != srtp_err_status_ok) return false;
+    srtp_dealloc(ctx);
+    return true;
+}
+
 // libsrtp2 must be initialised once per process before any context; a function-local static
-// makes that thread-safe. We never call srtp_shutdown: contexts may outlive any owner.
+// makes that thread-safe. We never call srtp_shutdown: contexts may outlive any owner. Then
+// AES-CM and HMAC-SHA1 go to OpenSSL (openssl_crypto.hpp says why) unless the environment
+// says VOIP_SRTP_CRYPTO=builtin (for measuring libsrtp2's own side by side). The replacement is
+// process-wide: code using libsrtp2 directly in the same process gets OpenSSL's too.
 bool ensure_initialised() {
-    static const srtp_err_status_t status = srtp_init();
-    return status == srtp_err_status_ok;
+    static const bool ok = [] {
+        if (srtp_init() != srtp_err_status_ok && !libsrtp2_usable()) return false;
+        const char* choice = std::getenv("VOIP_SRTP_CRYPTO");  // NOLINT(concurrency-mt-unsafe)
+        if (choice == nullptr || std::string_view(choice) != "builtin") {
+            (void)detail::install_openssl_crypto();
+        }
+        return true;
+    }();
+    return ok;
 }
 
 void set_policy(Suite suite, srtp_policy_t& policy) {
@@ -46,6 +78,11 @@ void set_policy(Suite suite, srtp_policy_t& policy) {
 }
 
 }  // namespace
+
+std::string_view crypto_backend() {
+    (void)ensure_initialised();
+    return detail::installed_crypto();
+}
 
 Result<Context> Context::create(const KeyMaterial& key, Direction direction,
                                 std::size_t replay_window) {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 struct srtp_ctx_t_;  // libsrtp2's context; its header stays out of ours
 
@@ -24,6 +25,13 @@ struct Stats {
     std::uint64_t replay_failures = 0;          ///< RTP and RTCP, RFC 3711 §3.3.2
     std::uint64_t other_failures = 0;           ///< too short, malformed, ...
 };
+
+/// Which implementation runs AES-128 counter mode and HMAC-SHA1 under libsrtp2 (initialising
+/// libsrtp2 if needed): "openssl" (the default: OpenSSL's EVP registered with libsrtp2, much
+/// cheaper per packet than Debian's NSS-backed build) or "libsrtp2 built-in" (environment
+/// VOIP_SRTP_CRYPTO=builtin at the first SRTP use, or if libsrtp2's self-test refused ours).
+/// AEAD_AES_128_GCM always runs libsrtp2's own.
+[[nodiscard]] std::string_view crypto_backend();
 
 /// SRTP for one direction: an outbound context protects what we send with our key, an
 /// inbound context unprotects what we receive with the far end's key. Any SSRC is accepted
