@@ -40,18 +40,6 @@ sip::UserAgentConfig agent(const char* name, std::chrono::milliseconds t1) {
     return c;
 }
 
-FaultConfig hostile_network(std::uint32_t seed) {
-    FaultConfig f;
-    f.loss = 0.20;
-    f.delay = 200ms;
-    f.jitter = 50ms;
-    f.reorder = 0.10;
-    f.reorder_by = 300ms;
-    f.duplicate = 0.10;
-    f.seed = seed;
-    return f;
-}
-
 struct CallResult {
     std::optional<std::error_code> dial;
     std::shared_ptr<AudioCall> call;

@@ -29,20 +29,6 @@ using namespace std::chrono_literals;
 using sip::test::run_for;
 using sip::test::run_until;
 
-// The faults of the issue: 20 % loss, 200 ms delay with ±50 ms jitter, 10 % of datagrams held
-// back 300 ms (reordered), 10 % duplicated.
-FaultConfig hostile_network(std::uint32_t seed) {
-    FaultConfig f;
-    f.loss = 0.20;
-    f.delay = 200ms;
-    f.jitter = 50ms;
-    f.reorder = 0.10;
-    f.reorder_by = 300ms;
-    f.duplicate = 0.10;
-    f.seed = seed;
-    return f;
-}
-
 sip::TimerConfig short_timers(std::chrono::milliseconds t1) {
     sip::TimerConfig t;
     t.t1 = t1;

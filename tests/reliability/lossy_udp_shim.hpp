@@ -36,6 +36,20 @@ struct FaultConfig {
     std::uint32_t seed = 11;
 };
 
+/// The faults of issue 11: 20 % loss, 200 ms delay with ±50 ms jitter, 10 % of datagrams held
+/// back 300 ms (reordered), 10 % duplicated; @p seed makes a run repeatable.
+inline FaultConfig hostile_network(std::uint32_t seed) {
+    FaultConfig f;
+    f.loss = 0.20;
+    f.delay = std::chrono::milliseconds(200);
+    f.jitter = std::chrono::milliseconds(50);
+    f.reorder = 0.10;
+    f.reorder_by = std::chrono::milliseconds(300);
+    f.duplicate = 0.10;
+    f.seed = seed;
+    return f;
+}
+
 /// What happened to the datagrams of one direction.
 struct FaultStats {
     std::uint64_t received = 0;    ///< datagrams the shim got from the sender
