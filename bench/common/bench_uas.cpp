@@ -63,8 +63,8 @@ void BenchUas::retransmit(const std::string& call_id) {
         calls_.erase(it);
         return;
     }
-    if (const auto& last = call.invite->last_response(); last && last->status_code() == 200) {
-        if (call.invite->respond(*last)) ++counters_.ok_retransmits;
+    if (call.invite->last_status() == 200) {
+        if (call.invite->resend_2xx()) ++counters_.ok_retransmits;
     }
     call.interval = std::min(call.interval * 2, timers.t2);
     arm_retransmit(call_id, call);

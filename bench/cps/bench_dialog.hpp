@@ -1,8 +1,7 @@
 #pragma once
-// The CPS benchmark's UAS through the Dialog class (issue 6): a Dialog subclass that accepts
-// every INVITE with a session that opens its RTP ports (the Dialog does that on accept) and
-// answers the SDP offer, but sends no media: the dialog layer has no accept variant without a
-// media session yet. Counts how calls ended.
+// The CPS benchmark's UAS through the Dialog class (issue 6): a Dialog subclass that answers
+// every INVITE with accept_without_media() — a fixed SDP body as SIPp's own UAS sends, no RTP
+// port opened — and counts how calls ended.
 
 #include <voip/sip/dialog.hpp>
 
@@ -11,16 +10,6 @@
 #include <string>
 
 namespace voip::bench {
-
-/// A CallMedia that negotiates PCMU and sends nothing (no codec, no timer, no RTCP).
-class NullMedia : public rtp::Session {
-public:
-    using Session::Session;
-    [[nodiscard]] Result<sdp::LocalMedia> local_media(const std::string& address,
-                                                      sdp::CryptoPolicy crypto) const;
-    Result<void> start_media(const sdp::Negotiated& negotiated);
-    void stop_media();
-};
 
 struct DialogCounters {
     std::uint64_t invites = 0;

@@ -3,7 +3,7 @@
 //
 //   cps_bench [--rates 500,1000,2000,4000,6000,10000,20000] [--seconds 3] [--max-calls 60000]
 //             [--modes lib-uas,sipp-uas,lib-uac] [--sipp /usr/bin/sipp] [--realtime 1]
-//             [--uas-max-transactions 2000000 (0 = the library default)] [--instances K]
+//             [--uas-max-transactions N (default 0 = the library default)] [--instances K]
 //
 // --instances K: K UAS processes, one port each (one UserAgent per core), each driven by its
 // own SIPp UAC at RATE/K; the row sums them (docs/scaling.md).
@@ -17,6 +17,8 @@
 //   cps_bench serve-uas PORT MAX_TX               the library UAS until SIGTERM
 //   cps_bench serve-dialog PORT MAX_TX            the same through the Dialog class
 //   cps_bench place-calls PORT RATE CALLS SECONDS the library UAC; exits when done or timed out
+//
+// And alone: cps_bench tx-memory CALLS   bytes per live server transaction (no sockets)
 
 #include <voip/log.hpp>
 #include <voip/sip/user_agent.hpp>
@@ -46,6 +48,7 @@
 #include "bench_uas.hpp"
 #include "child_process.hpp"
 #include "proc_stats.hpp"
+#include "tx_memory.hpp"
 
 namespace {
 
@@ -73,7 +76,7 @@ int serve_uas(std::uint16_t port, std::size_t max_transactions) {
     sip::UserAgent ua{io.get_executor(), bench_ua_config(port)};
     // Every call leaves its INVITE (Timer L) and BYE (Timer J) server transactions alive for
     // 64*T1 = 32 s after the answer (RFC 6026, RFC 3261 §17.2.2): 20,000 calls/s keep ~1.3
-    // million of them, far beyond the default cap.
+    // million of them, within the default cap (1.6 million).
     if (max_transactions > 0) ua.transactions().set_max_server_transactions(max_transactions);
     const auto local = ua.local_address(sip::TransportKind::udp);
     auto uas = std::make_shared<bench::BenchUas>(
@@ -162,8 +165,8 @@ struct Options {
     std::vector<std::string> modes{"lib-uas", "sipp-uas", "lib-uac"};
     std::string sipp = "/usr/bin/sipp";
     bool realtime = false;
-    std::size_t uas_max_transactions = 2'000'000;  // 0: the library default
-    int instances = 1;  // UAS processes (one port each) in lib-uas / sipp-uas
+    std::size_t uas_max_transactions = 0;  // 0: the library default (sustains 20,000 calls/s)
+    int instances = 1;                     // UAS processes (one port each) in lib-uas / sipp-uas
 };
 
 // The last line of SIPp's -trace_stat CSV, by column name.
@@ -528,8 +531,8 @@ int orchestrate(const Options& options) {
         "  lib-uac: the library places the calls against `sipp -sn uas`; cpu%%/rss = the library "
         "UAC, sipp%% = SIPp's UAS; retrans from SIPp's UAS\n"
         "  lib-uas answers at the UserAgent DialogHandler level (bench/common/bench_uas.cpp); "
-        "lib-dlg through the Dialog class (bench/cps/bench_dialog.cpp: accept<NullMedia>, RTP "
-        "ports opened, SDP answered, no RTP sent; modes: --modes lib-dlg)\n");
+        "lib-dlg through the Dialog class (bench/cps/bench_dialog.cpp: accept_without_media with "
+        "a fixed SDP body, no RTP port; modes: --modes lib-dlg)\n");
     std::printf("  library UAS max server transactions: %s\n",
                 options.uas_max_transactions == 0
                     ? "library default"
@@ -562,6 +565,9 @@ int main(int argc, char** argv) {
     try {
         const std::vector<std::string> args(argv + 1, argv + argc);
         log::set_level(log::Level::warning);
+        if (!args.empty() && args[0] == "tx-memory" && args.size() == 2) {
+            return bench::measure_transaction_memory(std::stoull(args[1]));
+        }
         if (!args.empty() && args[0] == "serve-dialog" && args.size() == 3) {
             return serve_dialog(static_cast<std::uint16_t>(std::stoi(args[1])),
                                 std::stoull(args[2]));

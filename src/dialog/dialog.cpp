@@ -164,8 +164,7 @@ void Dialog::Impl::detach() {
         if (auto bye = make_request(Method::bye, ++local_cseq, to)) {
             (void)ua->transactions().send_request(std::move(*bye), to);
         }
-    } else if (invite_tx && uas &&
-               (!invite_tx->last_response() || invite_tx->last_response()->status_code() < 200)) {
+    } else if (invite_tx && uas && invite_tx->last_status() < 200) {
         (void)invite_tx->respond(503, {}, local_tag);  // an unanswered INVITE
     }
     layer = nullptr;

@@ -91,8 +91,7 @@ void Dialog::Impl::on_bye_request(ServerTransaction& tx) {
     respond(tx, 200);
     // RFC 3261 §15.1.2: an INVITE still unanswered gets 487.
     if (uas && invite_tx) {
-        const auto& last = invite_tx->last_response();
-        if (!last || last->status_code() < 200) (void)invite_tx->respond(487, {}, local_tag);
+        if (invite_tx->last_status() < 200) (void)invite_tx->respond(487, {}, local_tag);
     }
     pending_2xx.reset();
     stop_media();

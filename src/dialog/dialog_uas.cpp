@@ -139,7 +139,7 @@ int status_for_answer_error(std::error_code ec) {
 bool Dialog::start_early_media(std::unique_ptr<detail::MediaHandle> media) {
     auto& d = *impl_;
     if (d.layer == nullptr || !d.uas || !d.invite_tx || d.finished || d.media ||
-        (d.invite_tx->last_response() && d.invite_tx->last_response()->status_code() >= 200)) {
+        d.invite_tx->last_status() >= 200) {
         return false;
     }
     d.media = std::move(media);
@@ -207,6 +207,21 @@ bool Dialog::start_accept(std::unique_ptr<detail::MediaHandle> media) {
     d.state = DialogState::confirmed;
     d.send_2xx(d.invite_tx, std::move(ok), d.remote_cseq);
     return !d.finished;
+}
+
+Result<void> Dialog::accept_without_media(std::string_view body, std::string_view content_type) {
+    auto& d = *impl_;
+    if (d.layer == nullptr) return DialogErrc::shutdown;
+    if (!d.uas || !d.invite_tx || d.finished || d.pending_2xx || d.media ||
+        (d.state != DialogState::calling && d.state != DialogState::early)) {
+        return DialogErrc::wrong_state;
+    }
+    d.ring_timer.cancel();
+    Response ok = d.make_uas_response(d.invite_tx->request(), 200);
+    if (!body.empty()) ok.set_body(body, content_type);
+    d.state = DialogState::confirmed;  // RFC 3261 §12.1.1: once the 2xx is sent
+    d.send_2xx(d.invite_tx, std::move(ok), d.remote_cseq);
+    return {};
 }
 
 void Dialog::Impl::send_2xx(const std::shared_ptr<ServerTransaction>& tx, Response response,
@@ -316,8 +331,7 @@ void Dialog::Impl::receive_ack(const Request& ack) {
 void Dialog::reject(int status, std::string_view reason) {
     auto& d = *impl_;
     if (!d.uas || !d.invite_tx || d.finished || d.pending_2xx) return;
-    const auto& last = d.invite_tx->last_response();
-    if (last && last->status_code() >= 200) return;
+    if (d.invite_tx->last_status() >= 200) return;
     if (status < 300 || status > 699) status = 500;
     Response response = Response::make_for(d.invite_tx->request(), status, reason, d.local_tag);
     if (!d.ua->config().user_agent.empty())

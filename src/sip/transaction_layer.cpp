@@ -172,8 +172,7 @@ std::shared_ptr<ServerTransaction> TransactionLayer::match_server(const Request&
         if (it == servers_.end()) continue;
         const auto& tx = it->second;
         if (!is_rfc2543_key(*key)) return tx;
-        const auto tag = tx->last_response() ? tx->last_response()->to_tag() : "";
-        if (request.to_tag() == tag) return tx;
+        if (request.to_tag() == tx->last_to_tag_) return tx;
     }
     return nullptr;
 }
@@ -212,17 +211,15 @@ Result<void> TransactionLayer::receive(const Request& request, const TransportAd
     }
     std::shared_ptr<ServerTransaction> tx(
         new ServerTransaction(*this, request, from, *key, channel_.is_reliable(from.kind)));
-    servers_.emplace(*key, tx);  // absent: match_server() found no transaction with this key
+    // Absent: the lookups above found no transaction with this key.
+    servers_.emplace(std::string_view(tx->key_), tx);
     std::shared_ptr<ServerTransaction> merged;
     if (auto mk = merge_key(request)) {
-        auto found = merge_index_.find(*mk);
-        if (found != merge_index_.end()) {
-            auto other = servers_.find(found->second);
-            if (other != servers_.end()) merged = other->second;
-        }
-        if (merged == nullptr) {
-            merge_index_[*mk] = *key;
-            tx->merge_key_ = *mk;
+        if (auto found = merge_index_.find(*mk); found != merge_index_.end()) {
+            merged = found->second->shared_from_this();
+        } else {
+            tx->merge_key_ = std::move(*mk);
+            merge_index_.emplace(std::string_view(tx->merge_key_), tx.get());
         }
     }
     if (log::enabled(log::Level::debug)) {
@@ -297,7 +294,7 @@ void TransactionLayer::remove(const ClientTransaction& tx) {
 void TransactionLayer::remove(const ServerTransaction& tx) {
     if (!tx.merge_key_.empty()) {
         auto m = merge_index_.find(tx.merge_key_);
-        if (m != merge_index_.end() && m->second == tx.key_) merge_index_.erase(m);
+        if (m != merge_index_.end() && m->second == &tx) merge_index_.erase(m);
     }
     auto it = servers_.find(tx.key_);
     if (it != servers_.end() && it->second.get() == &tx) servers_.erase(it);

@@ -2,53 +2,104 @@
 
 #include <asio/steady_timer.hpp>
 
+#include <chrono>
+#include <queue>
 #include <unordered_map>
 #include <utility>
 
 namespace voip::sip {
 
-struct AsioTimerService::State {
-    explicit State(asio::any_io_executor ex) : executor(std::move(ex)) {}
-    asio::any_io_executor executor;
-    std::unordered_map<TimerId, std::unique_ptr<asio::steady_timer>> timers;
+// One asio::steady_timer for all the service's timers, armed for the earliest: a UAS at
+// 20,000 calls/s keeps about 1.3 million transaction timers (Timer J and L, 32 s), and an
+// asio timer each cost ~300 bytes and a timer-queue operation per start and cancel. Here a
+// timer is a map entry (its callback) and a 16-byte heap entry; a cancelled timer leaves its
+// heap entry behind until its due time (skipped then).
+struct AsioTimerService::State : std::enable_shared_from_this<AsioTimerService::State> {
+    using Clock = std::chrono::steady_clock;
+    struct Due {
+        Clock::time_point at;
+        TimerId id;
+        // std::priority_queue is a max-heap: "greater" puts the earliest (then lowest id) on top.
+        friend bool operator<(const Due& a, const Due& b) {
+            return a.at != b.at ? a.at > b.at : a.id > b.id;
+        }
+    };
+
+    explicit State(const asio::any_io_executor& ex) : timer(ex) {}
+
+    void arm() {
+        // Skip cancelled entries on top: they need no wake-up.
+        while (!heap.empty() && !callbacks.contains(heap.top().id))
+            heap.pop();
+        if (heap.empty()) return;  // a wait in progress, if any, wakes up to nothing
+        const auto next = heap.top().at;
+        if (armed && next >= armed_at) return;  // the wait in progress comes first
+        armed = true;
+        armed_at = next;
+        timer.expires_at(next);
+        timer.async_wait([weak = weak_from_this(), next](std::error_code ec) {
+            auto self = weak.lock();
+            if (!self || self->destroyed) return;
+            // A re-arm for an earlier time cancels this wait; a stale completion (its wait was
+            // replaced after it had already expired) finds armed_at moved on and does nothing.
+            if (ec || self->armed_at != next) return;
+            self->armed = false;
+            self->fire_due();
+        });
+    }
+
+    void fire_due() {
+        auto keep = shared_from_this();  // a callback may destroy the service
+        // Bounded per wake-up, so callbacks re-starting zero-delay timers cannot starve the
+        // executor: the rest runs on the next turn.
+        for (int fired = 0; fired < 10000 && !destroyed && !heap.empty(); ++fired) {
+            const Due top = heap.top();
+            if (top.at > Clock::now()) break;
+            heap.pop();
+            auto it = callbacks.find(top.id);
+            if (it == callbacks.end()) continue;  // cancelled
+            auto callback = std::move(it->second);
+            callbacks.erase(it);
+            callback();
+        }
+        if (!destroyed) arm();
+    }
+
+    asio::steady_timer timer;
+    std::unordered_map<TimerId, Callback> callbacks;
+    std::priority_queue<Due> heap;
+    Clock::time_point armed_at = Clock::time_point::max();
     TimerId next_id = 1;
+    bool armed = false;
+    bool destroyed = false;
 };
 
 AsioTimerService::AsioTimerService(asio::any_io_executor executor)
-    : state_(std::make_shared<State>(std::move(executor))) {}
+    : state_(std::make_shared<State>(executor)) {}
 
-// Destroying a steady_timer cancels its wait (without throwing, unlike cancel()); the
-// completion then sees operation_aborted or, if already queued, finds its id gone.
+// The State (and with it the steady_timer, whose destruction cancels the wait without
+// throwing) goes with the last owner: this, or a fire_due() in progress.
 AsioTimerService::~AsioTimerService() {
-    state_->timers.clear();
+    state_->destroyed = true;
+    state_->callbacks.clear();
 }
 
 TimerService::TimerId AsioTimerService::start(Duration delay, Callback callback) {
     const TimerId id = state_->next_id++;
-    auto timer = std::make_unique<asio::steady_timer>(state_->executor, delay);
-    // The completion checks that the id is still registered: a timer cancelled after it
-    // expired (its completion already queued with success) must not run its callback.
-    timer->async_wait(
-        [weak = std::weak_ptr<State>(state_), id, cb = std::move(callback)](std::error_code ec) {
-            if (ec) return;
-            auto state = weak.lock();
-            if (!state) return;
-            auto it = state->timers.find(id);
-            if (it == state->timers.end()) return;
-            auto keep = std::move(it->second);  // the timer object lives until the callback returns
-            state->timers.erase(it);
-            cb();
-        });
-    state_->timers.emplace(id, std::move(timer));
+    const auto at = State::Clock::now() + (delay.count() < 0 ? Duration{0} : delay);
+    state_->callbacks.emplace(id, std::move(callback));
+    state_->heap.push(State::Due{at, id});
+    state_->arm();
     return id;
 }
 
 void AsioTimerService::cancel(TimerId id) noexcept {
-    state_->timers.erase(id);
+    // The heap entry stays until its due time; arm() skips it.
+    state_->callbacks.erase(id);
 }
 
 std::size_t AsioTimerService::pending() const noexcept {
-    return state_->timers.size();
+    return state_->callbacks.size();
 }
 
 TimerService::TimerId ManualTimerService::start(Duration delay, Callback callback) {

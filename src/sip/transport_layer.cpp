@@ -237,14 +237,14 @@ const Listener* TransportState::stream_listener(TransportKind kind, bool v6) con
     return nullptr;
 }
 
-void TransportState::send(const Message& message, const TransportAddress& to,
-                          ErrorHandler on_error) {
-    if (shut_down) return;
+SentBytes TransportState::send(const Message& message, const TransportAddress& to,
+                               ErrorHandler on_error) {
+    if (shut_down) return {};
     auto bytes = std::make_shared<const std::string>(message.to_string());
     trace_message("send", to, *bytes);
     if (bytes->size() > config.limits.max_message_bytes) {
         post_error(std::move(on_error), TransportError::message_too_large);
-        return;
+        return {};
     }
     if (!message.is_request()) {
         const auto& response = static_cast<const Response&>(message);
@@ -261,12 +261,13 @@ void TransportState::send(const Message& message, const TransportAddress& to,
                     }
                 }
             }
-            send_stream(dest, std::move(bytes), std::move(on_error));
-            return;
+            send_stream(dest, bytes, std::move(on_error));
+            return {std::move(bytes), dest};
         }
-        auto dest = response_destination(response, to);
-        send_udp(dest ? *dest : to, std::move(bytes), std::move(on_error));
-        return;
+        auto routed = response_destination(response, to);
+        const TransportAddress dest = routed ? *routed : to;
+        send_udp(dest, bytes, std::move(on_error));
+        return {std::move(bytes), dest};
     }
     if (to.kind == TransportKind::udp && bytes->size() > config.udp_size_threshold &&
         stream_listener(TransportKind::tcp, to.address.is_v6()) != nullptr) {
@@ -284,14 +285,25 @@ void TransportState::send(const Message& message, const TransportAddress& to,
                            ec.message());
                 self->send_udp(to, std::move(bytes), std::move(on_error));
             };
-            send_stream(tcp_to, std::move(tcp_bytes), std::move(fallback));
-            return;
+            send_stream(tcp_to, tcp_bytes, std::move(fallback));
+            return {std::move(tcp_bytes), tcp_to};
         }
     }
     if (to.kind == TransportKind::udp) {
-        send_udp(to, std::move(bytes), std::move(on_error));
+        send_udp(to, bytes, std::move(on_error));
     } else {
-        send_stream(to, std::move(bytes), std::move(on_error));
+        send_stream(to, bytes, std::move(on_error));
+    }
+    return {std::move(bytes), to};
+}
+
+void TransportState::resend(const SentBytes& sent, ErrorHandler on_error) {
+    if (shut_down || !sent.bytes) return;
+    trace_message("send", sent.to, *sent.bytes);
+    if (sent.to.kind == TransportKind::udp) {
+        send_udp(sent.to, sent.bytes, std::move(on_error));
+    } else {
+        send_stream(sent.to, sent.bytes, std::move(on_error));
     }
 }
 
@@ -412,7 +424,16 @@ void TransportLayer::on_flow_closed(FlowClosedHandler handler) {
 
 void TransportLayer::send(const Message& message, const TransportAddress& to,
                           ErrorHandler on_error) {
-    state_->send(message, to, std::move(on_error));
+    (void)state_->send(message, to, std::move(on_error));
+}
+
+SentBytes TransportLayer::send_kept(const Message& message, const TransportAddress& to,
+                                    ErrorHandler on_error) {
+    return state_->send(message, to, std::move(on_error));
+}
+
+void TransportLayer::resend(const SentBytes& sent, ErrorHandler on_error) {
+    state_->resend(sent, std::move(on_error));
 }
 
 std::string TransportLayer::sent_by(const TransportAddress& to) const {

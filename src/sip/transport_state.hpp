@@ -149,7 +149,9 @@ public:
     void post_error(ErrorHandler handler, std::error_code ec);
 
     Result<TransportAddress> listen(const TransportAddress& local);
-    void send(const Message& message, const TransportAddress& to, ErrorHandler on_error);
+    // Returns the bytes sent (null when nothing was) and the destination used.
+    SentBytes send(const Message& message, const TransportAddress& to, ErrorHandler on_error);
+    void resend(const SentBytes& sent, ErrorHandler on_error);
     void send_udp(const TransportAddress& to, std::shared_ptr<const std::string> bytes,
                   ErrorHandler on_error);
     void send_stream(const TransportAddress& to, std::shared_ptr<const std::string> bytes,

@@ -296,8 +296,7 @@ void UserAgent::handle_cancel(const IncomingRequest& in) {
         return;
     }
     answer(*in.transaction, 200);
-    const auto& last = invite->last_response();
-    if (!last || last->status_code() < 200) {
+    if (invite->last_status() < 200) {
         answer(*invite, 487);
         if (dialogs_) dialogs_->on_cancelled(invite);
     }

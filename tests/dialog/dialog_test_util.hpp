@@ -69,9 +69,11 @@ inline CallConfig call_config() {
 
 /// What a RecordingDialog saw.
 struct Events {
-    enum class Plan { accept, ring, reject, early_media };
+    enum class Plan { accept, ring, reject, early_media, without_media };
     Plan plan = Plan::accept;
     int reject_status = 603;
+    std::string media_body;  // Plan::without_media: the 200's body (empty: none)
+    bool accepted_without_media = false;
     int invites = 0;
     int byes = 0;
     int cancels = 0;
@@ -111,6 +113,10 @@ public:
                 break;
             case Events::Plan::reject:
                 reject(ev->reject_status);
+                break;
+            case Events::Plan::without_media:
+                ev->accepted_without_media =
+                    static_cast<bool>(accept_without_media(ev->media_body));
                 break;
         }
     }

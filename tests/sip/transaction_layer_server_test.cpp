@@ -27,6 +27,12 @@ protected:
         });
     }
     void advance(long ms) { clock.advance(milliseconds{ms}); }
+    // One turn of the executor: what the layer posted runs (a completed transaction lets its
+    // request go then).
+    void settle() {
+        io.restart();
+        io.poll();
+    }
     void deliver(const Request& request, const TransportAddress& from = udp_peer()) {
         ASSERT_TRUE(layer.receive(request, from));
     }
@@ -371,6 +377,112 @@ TEST_F(ServerLayerTest, BareCookieBranchFallsBackToRfc2543Matching) {
     other.replace(other.find("badbranch.sadonfo"), 9, "otherxxxx");
     deliver(Request::parse(other).value());
     EXPECT_EQ(seen.size(), 2U) << "an RFC 3261 match on the bare cookie would merge these";
+}
+
+// Issue 10: after its final response a transaction keeps only its key, the response's bytes and
+// its timer. The request stays readable while the TU's handler runs, and goes at the next turn
+// of the executor; the RFC behaviour afterwards is the same (below and the tests above).
+TEST_F(ServerLayerTest, RequestStaysForTheHandlerAndGoesAtTheNextTurn) {
+    std::string method_after_respond;
+    layer.on_request([&](const IncomingRequest& in) {
+        seen.push_back(Seen{std::string(in.request.method()), in.transaction, nullptr, in.source});
+        ASSERT_TRUE(in.transaction->respond(200, {}, "b1"));
+        method_after_respond = std::string(in.request.method());  // still there
+    });
+    deliver(make_incoming(Method::bye, "z9hG4bKbye1"));
+    EXPECT_EQ(method_after_respond, "BYE");
+    auto tx = seen[0].tx;
+    EXPECT_FALSE(tx->request_released());
+    EXPECT_EQ(tx->last_status(), 200);
+    settle();
+    EXPECT_TRUE(tx->request_released());
+    EXPECT_EQ(tx->request().method(), "RELEASED");
+    EXPECT_EQ(tx->respond(200, {}, "b1").error(), TransactionError::invalid_response);
+    ASSERT_TRUE(tx->last_response());
+    EXPECT_EQ(tx->last_response()->to_tag(), "b1");
+    EXPECT_EQ(tx->last_status(), 200);
+}
+
+TEST_F(ServerLayerTest, NoReleaseBeforeTheFinalResponse) {
+    deliver(make_incoming(Method::invite, "z9hG4bKring"));
+    auto tx = seen[0].tx;
+    ASSERT_TRUE(tx->respond(180, {}, "r1"));
+    settle();
+    EXPECT_FALSE(tx->request_released());
+    EXPECT_EQ(tx->request().method(), "INVITE");
+    EXPECT_EQ(tx->last_status(), 180);
+    ASSERT_TRUE(tx->respond(486, {}, "r1"));  // the shorthand still has its request
+    settle();
+    EXPECT_TRUE(tx->request_released());
+}
+
+// §17.2.2 after the release: each retransmitted request gets the same bytes again, until
+// Timer J exactly.
+TEST_F(ServerLayerTest, ReleasedNonInviteResendsTheSameBytesUntilTimerJ) {
+    deliver(make_incoming(Method::bye, "z9hG4bKbye2"));
+    ASSERT_TRUE(seen[0].tx->respond(200, {}, "b2"));
+    settle();
+    ASSERT_TRUE(seen[0].tx->request_released());
+    advance(700);
+    deliver(make_incoming(Method::bye, "z9hG4bKbye2"));
+    advance(9000);
+    deliver(make_incoming(Method::bye, "z9hG4bKbye2"));
+    ASSERT_EQ(channel.times_of(200), (Times{0, 700, 9700}));
+    EXPECT_EQ(channel.sent[1].wire, channel.sent[0].wire);
+    EXPECT_EQ(channel.sent[2].wire, channel.sent[0].wire);
+    EXPECT_EQ(channel.sent[2].to, udp_peer());
+    EXPECT_EQ(seen.size(), 1U);
+    advance(32000 - 9700 - 1);
+    EXPECT_EQ(layer.server_count(), 1U);
+    advance(1);
+    EXPECT_EQ(layer.server_count(), 0U);
+}
+
+// RFC 6026 §7.1 after the release: INVITE retransmissions absorbed, the ACK to on_ack, the
+// TU's 2xx retransmission (resend_2xx) the same bytes, Timer L exactly.
+TEST_F(ServerLayerTest, ReleasedAcceptedInviteAbsorbsAndPassesTheAck) {
+    deliver(make_incoming(Method::invite, "z9hG4bKacc"));
+    auto tx = seen[0].tx;
+    EXPECT_EQ(tx->resend_2xx().error(), TransactionError::invalid_response);  // not Accepted
+    ASSERT_TRUE(tx->respond(200, {}, "a1"));
+    int acks = 0;
+    tx->on_ack([&](const Request&) { ++acks; });
+    settle();
+    ASSERT_TRUE(tx->request_released());
+    advance(500);
+    deliver(make_incoming(Method::invite, "z9hG4bKacc"));
+    EXPECT_EQ(channel.times_of(200), (Times{0})) << "absorbed";
+    EXPECT_EQ(seen.size(), 1U);
+    ASSERT_TRUE(tx->resend_2xx());
+    ASSERT_EQ(channel.times_of(200), (Times{0, 500}));
+    EXPECT_EQ(channel.sent[1].wire, channel.sent[0].wire);
+    deliver(make_incoming(Method::ack, "z9hG4bKacc"));
+    EXPECT_EQ(acks, 1);
+    advance(32000 - 500 - 1);
+    EXPECT_EQ(layer.server_count(), 1U);
+    advance(1);
+    EXPECT_EQ(layer.server_count(), 0U);
+    EXPECT_EQ(tx->resend_2xx().error(), TransactionError::terminated);
+}
+
+// §17.2.1 after the release: Timer G resends the same non-2xx bytes, the ACK confirms, Timer I
+// absorbs, then the transaction ends.
+TEST_F(ServerLayerTest, ReleasedNon2xxInviteRetransmitsUntilTheAck) {
+    deliver(make_incoming(Method::invite, "z9hG4bKbusy"));
+    auto tx = seen[0].tx;
+    ASSERT_TRUE(tx->respond(486, {}, "x1"));
+    settle();
+    ASSERT_TRUE(tx->request_released());
+    advance(500 + 1000);
+    ASSERT_EQ(channel.times_of(486), (Times{0, 500, 1500}));
+    EXPECT_EQ(channel.sent[2].wire, channel.sent[0].wire);
+    deliver(make_incoming(Method::ack, "z9hG4bKbusy"));
+    EXPECT_EQ(tx->state(), ServerState::confirmed);
+    advance(5000 - 1);
+    EXPECT_EQ(layer.server_count(), 1U);
+    EXPECT_EQ(channel.times_of(486).size(), 3U);
+    advance(1);
+    EXPECT_EQ(layer.server_count(), 0U);
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 #include <asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -99,6 +101,61 @@ TEST(AsioTimerService, DestructionCancelsPendingTimers) {
     }
     io.run_for(std::chrono::milliseconds{200});
     EXPECT_EQ(fired, 0);
+}
+
+// One asio timer serves them all (issue 10): a timer started later but due earlier re-arms it,
+// cancelling the earliest leaves the others, and a callback may start more.
+TEST(AsioTimerService, FiresInDueOrderWhateverTheStartOrder) {
+    asio::io_context io;
+    AsioTimerService timers(io.get_executor());
+    std::vector<int> order;
+    timers.start(milliseconds{60}, [&] { order.push_back(3); });
+    timers.start(milliseconds{20}, [&] { order.push_back(2); });
+    auto first = timers.start(milliseconds{5}, [&] { order.push_back(0); });
+    timers.start(milliseconds{10}, [&] {
+        order.push_back(1);
+        timers.start(milliseconds{0}, [&] { order.push_back(10); });
+    });
+    timers.cancel(first);
+    EXPECT_EQ(timers.pending(), 3U);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
+    while (order.size() < 4 && std::chrono::steady_clock::now() < deadline) {
+        io.restart();
+        io.run_for(milliseconds{5});
+    }
+    // The one started by a callback comes after it (where exactly depends on how late this
+    // loaded machine ran the first: all may be due at once then).
+    ASSERT_EQ(order.size(), 4U);
+    const auto nested = std::find(order.begin(), order.end(), 10);
+    ASSERT_NE(nested, order.end());
+    EXPECT_GT(nested - order.begin(), 0);
+    order.erase(nested);
+    EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(timers.pending(), 0U);
+}
+
+TEST(AsioTimerService, ManyTimersSameDelayFireInStartOrder) {
+    asio::io_context io;
+    AsioTimerService timers(io.get_executor());
+    std::vector<int> order;
+    for (int i = 0; i < 1000; ++i)
+        timers.start(milliseconds{2}, [&order, i] { order.push_back(i); });
+    io.run_for(std::chrono::seconds{2});
+    ASSERT_EQ(order.size(), 1000U);
+    EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+}
+
+TEST(AsioTimerService, CallbackMayDestroyTheService) {
+    asio::io_context io;
+    auto timers = std::make_unique<AsioTimerService>(io.get_executor());
+    int fired = 0;
+    timers->start(milliseconds{1}, [&] {
+        ++fired;
+        timers.reset();
+    });
+    timers->start(milliseconds{1}, [&] { ++fired; });
+    io.run_for(std::chrono::milliseconds{200});
+    EXPECT_EQ(fired, 1);
 }
 
 }  // namespace

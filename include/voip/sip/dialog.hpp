@@ -178,6 +178,16 @@ public:
         if (!start_accept(std::make_unique<detail::MediaHandleImpl<S>>(session))) return nullptr;
         return session;
     }
+    /// Answers the INVITE without a media session: no RTP port is opened and the library
+    /// negotiates nothing. 200 OK with Contact and @p body (an SDP the application built, e.g.
+    /// pointing at a media server elsewhere, with @p content_type), or with no body at all when
+    /// @p body is empty (a signalling-only UAS); retransmitted until the ACK like accept<S>().
+    /// The ACK's body is not looked at; a re-INVITE gets 488 (no session to update).
+    /// Errors: shutdown, wrong_state (not an inbound INVITE waiting for its answer, or a
+    /// session already made by early_media()).
+    Result<void> accept_without_media(std::string_view body = {},
+                                      std::string_view content_type = "application/sdp");
+
     /// Early media (RFC 3261 §13.3.1.1, RFC 3960): makes the session as accept() does, answers
     /// the offer and sends 183 Session Progress with the SDP; a later accept<S>() reuses the
     /// session. Returns null (and answers 488/500) on failure.

@@ -119,7 +119,13 @@ public:
     /// At most @p max server transactions live at once (issue 11: a flood of new requests
     /// cannot grow the table without bound). A new request beyond it is answered statelessly
     /// with 503 Service Unavailable and Retry-After (RFC 3261 §21.5.4), logged, and not handed
-    /// to the TU; retransmissions of live transactions and ACKs are still matched. Default 10000.
+    /// to the TU; retransmissions of live transactions and ACKs are still matched.
+    ///
+    /// Default 1,600,000: a UDP call leaves its INVITE (Timer L) and BYE (Timer J) server
+    /// transactions alive 64*T1 = 32 s after the answer, so R calls/s hold 64·R of them; the
+    /// default sustains 20,000 calls/s (1.28 million) with 25% to spare. A completed
+    /// transaction costs ~1.5 KiB (docs/scaling.md): the cap bounds the table at ~2.3 GiB; a
+    /// UA that takes fewer calls can lower it (64 × rate × 1.25).
     void set_max_server_transactions(std::size_t max) noexcept { max_servers_ = max; }
     [[nodiscard]] std::size_t max_server_transactions() const noexcept { return max_servers_; }
     /// New requests refused with 503 because of max_server_transactions().
@@ -156,10 +162,12 @@ private:
     RequestHandler on_request_;
     ResponseHandler on_stray_response_;
     std::unordered_map<std::string, std::shared_ptr<ClientTransaction>> clients_;
-    std::unordered_map<std::string, std::shared_ptr<ServerTransaction>> servers_;
-    // §8.2.2.2: From tag + Call-ID + CSeq → the live server transaction's key.
-    std::unordered_map<std::string, std::string> merge_index_;
-    std::size_t max_servers_ = 10000;
+    // Keyed by a view of the transaction's own key_ (one copy of each key: a UAS at 20,000
+    // calls/s holds over a million of them).
+    std::unordered_map<std::string_view, std::shared_ptr<ServerTransaction>> servers_;
+    // §8.2.2.2: From tag + Call-ID + CSeq (a view of the transaction's merge_key_) → it.
+    std::unordered_map<std::string_view, ServerTransaction*> merge_index_;
+    std::size_t max_servers_ = 1'600'000;
     std::size_t refused_ = 0;
 };
 

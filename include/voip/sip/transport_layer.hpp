@@ -87,6 +87,13 @@ public:
     /// connection to @p to (or, if it is gone, a new one to the Via sent-by); UDP → Via
     /// received/rport/sent-by. TCP/TLS connections are opened on demand and reused.
     void send(const Message& message, const TransportAddress& to, ErrorHandler on_error) override;
+    /// send(), sharing the serialized bytes (null when nothing was sent: shut down, too large)
+    /// and the destination chosen (§18.2.2 for a response; the TCP destination of a request
+    /// moved to TCP).
+    SentBytes send_kept(const Message& message, const TransportAddress& to,
+                        ErrorHandler on_error) override;
+    /// Sends the same bytes to the same destination (UDP datagram or stream connection).
+    void resend(const SentBytes& sent, ErrorHandler on_error) override;
     /// Via sent-by for a request to @p to: the listening address of that transport kind and
     /// family (a wildcard bind is replaced by the source address the OS would pick for @p to).
     [[nodiscard]] std::string sent_by(const TransportAddress& to) const override;
