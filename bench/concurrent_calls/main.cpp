@@ -21,7 +21,6 @@
 
 #include <voip/audio/audio_call.hpp>
 #include <voip/audio/voice_activity_call.hpp>
-#include <voip/codec/opus.hpp>
 #include <voip/codec/registry.hpp>
 #include <voip/log.hpp>
 #include <voip/sdp/offer_answer.hpp>
@@ -38,9 +37,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <memory>
-#include <numbers>
 #include <optional>
-#include <random>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -52,6 +49,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "echo_calls.hpp"
 #include "proc_stats.hpp"
 
 extern char** environ;  // NOLINT: POSIX
@@ -59,39 +57,16 @@ extern char** environ;  // NOLINT: POSIX
 namespace {
 
 using namespace std::chrono_literals;
+using voip::bench::Echo;
 using voip::bench::rss_kib;
+using voip::bench::talk_signal;
+using voip::bench::Talker;
 
 constexpr std::uint32_t call_rate = 8000;  // PCMU's own rate: no resampling in the PCMU rows
-
-// Harmonics of a gliding pitch plus a little noise, 1.2 s bursts and 0.4 s pauses (as
-// bench/audio_path): both directions carry speech-like audio.
-std::vector<float> talk_signal(std::uint32_t rate) {
-    std::vector<float> out(static_cast<std::size_t>(rate) * 16 / 10, 0.0F);
-    std::mt19937 rng(1);
-    std::normal_distribution<float> noise(0.0F, 0.01F);
-    double phase = 0;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(rate) * 12 / 10; ++i) {
-        const double t = static_cast<double>(i) / rate;
-        phase +=
-            2 * std::numbers::pi * (120.0 + 30.0 * std::sin(2 * std::numbers::pi * 0.7 * t)) / rate;
-        double v = 0;
-        for (int h = 1; h <= 12; ++h)
-            v += std::sin(h * phase) / h;
-        out[i] =
-            static_cast<float>(0.15 * v * (0.6 + 0.4 * std::sin(2 * std::numbers::pi * 3 * t))) +
-            noise(rng);
-    }
-    return out;
-}
+constexpr int opus_complexity = 5;
 
 voip::AudioConfig audio_config() {
-    voip::AudioConfig config;
-    config.sample_rate = call_rate;
-    config.opus.complexity = 5;
-    config.opus.sample_rate = 16000;
-    config.registry = std::make_shared<const voip::codec::Registry>(
-        voip::codec::Registry::with_defaults(config.opus));
-    return config;
+    return voip::bench::echo_audio_config(call_rate, opus_complexity);
 }
 
 voip::rtp::Multiplexer::Config mux_config(std::uint16_t first, std::uint16_t last) {
@@ -102,34 +77,6 @@ voip::rtp::Multiplexer::Config mux_config(std::uint16_t first, std::uint16_t las
     mc.max_sessions = 8192;
     return mc;
 }
-
-class Talker : public voip::AudioCall {
-public:
-    Talker(voip::rtp::Multiplexer& mux, voip::AudioConfig config, std::string codec,
-           const std::vector<float>* clip)
-        : AudioCall(mux, std::move(config)), codec_(std::move(codec)), clip_(clip) {}
-    void talk() { send_audio(*clip_); }
-
-protected:
-    [[nodiscard]] std::vector<std::string> codec_preference() const override { return {codec_}; }
-    void on_audio_sent() override { talk(); }
-
-private:
-    std::string codec_;
-    const std::vector<float>* clip_;
-};
-
-class Echo : public voip::EchoCall {
-public:
-    Echo(voip::rtp::Multiplexer& mux, voip::AudioConfig config, std::string codec)
-        : EchoCall(mux, std::move(config)), codec_(std::move(codec)) {}
-
-protected:
-    [[nodiscard]] std::vector<std::string> codec_preference() const override { return {codec_}; }
-
-private:
-    std::string codec_;
-};
 
 // ---- pipe framing: "<tag> <length>\n<bytes>" ----
 void write_all(int fd, const std::string& data) {
@@ -400,30 +347,6 @@ Row run_echo_step(const std::string& label, const std::string& codec, bool srtp,
     return *row;
 }
 
-double opus_raw_ns() {
-    voip::codec::OpusConfig opus;
-    opus.complexity = 5;
-    opus.sample_rate = 16000;
-    const auto registry = voip::codec::Registry::with_defaults(opus);
-    const auto codec = registry.find("opus");
-    auto enc = codec->make_encoder({}).value();
-    auto dec = codec->make_decoder({}).value();
-    const auto signal = talk_signal(codec->format().sample_rate);
-    const std::size_t spf = codec->format().samples_per_frame();
-    std::vector<std::uint8_t> payload(enc->max_payload_size());
-    std::vector<float> out(dec->max_samples_per_payload());
-    constexpr int iterations = 2000;
-    std::size_t pos = 0;
-    const double t0 = voip::bench::thread_cpu_seconds();
-    for (int i = 0; i < iterations; ++i) {
-        if (pos + spf > signal.size()) pos = 0;
-        const auto bytes = enc->encode(std::span(signal.data() + pos, spf), payload).value();
-        (void)dec->decode(std::span(payload.data(), bytes), out);
-        pos += spf;
-    }
-    return (voip::bench::thread_cpu_seconds() - t0) * 1e9 / iterations;
-}
-
 std::vector<std::string> split(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
@@ -451,7 +374,7 @@ int orchestrate(const std::vector<int>& steps, double seconds,
         "  cpu%% = the echo process (one io_context thread), talker%% = the talking process; "
         "loss both directions; jitter = RFC 3550 interarrival, ms; KiB/call = the talker's RSS "
         "growth / N (fresh process); echoKiB = the echo side's (heap reused across steps)\n");
-    const double opus_ns = opus_raw_ns();
+    const double opus_ns = voip::bench::raw_codec_ns(audio_config(), "opus");
     std::printf(
         "  raw libopus encode+decode, complexity 5, 16 kHz, 20 ms frame: %.1f us -> %.2f%% of a "
         "core per call leg (50 frames/s), %.2f%% per full-duplex echo call (2 legs here)\n",
