@@ -16,8 +16,8 @@
 // run, so the Opus rows can be read against the codec's own cost.
 //
 // Usage: concurrent_calls_bench [--calls 50,100,...] [--seconds 5] [--codecs pcmu,pcmu-srtp,opus]
-//                               [--realtime 1]
-//        (internal) concurrent_calls_bench talk CODEC SRTP N SECONDS
+//                               [--realtime 1] [--receive-batch N]
+//        (internal) concurrent_calls_bench talk CODEC SRTP N SECONDS RECEIVE_BATCH
 
 #include <voip/audio/audio_call.hpp>
 #include <voip/audio/voice_activity_call.hpp>
@@ -25,6 +25,7 @@
 #include <voip/log.hpp>
 #include <voip/sdp/offer_answer.hpp>
 #include <voip/sdp/session_description.hpp>
+#include <voip/srtp/context.hpp>
 
 #include <asio/io_context.hpp>
 
@@ -69,8 +70,12 @@ voip::AudioConfig audio_config() {
     return voip::bench::echo_audio_config(call_rate, opus_complexity);
 }
 
+// rtp::Multiplexer::Config::receive_batch of both processes (--receive-batch).
+std::size_t receive_batch = 0;
+
 voip::rtp::Multiplexer::Config mux_config(std::uint16_t first, std::uint16_t last) {
     voip::rtp::Multiplexer::Config mc;
+    mc.receive_batch = receive_batch;
     mc.address = asio::ip::make_address("127.0.0.1");
     mc.first_port = first;
     mc.last_port = last;
@@ -258,8 +263,8 @@ Row run_echo_step(const std::string& label, const std::string& codec, bool srtp,
                   double seconds) {
     const long baseline = rss_kib();
     const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
-    Child child = spawn_talker(
-        {self, "talk", codec, srtp ? "1" : "0", std::to_string(n), std::to_string(seconds)});
+    Child child = spawn_talker({self, "talk", codec, srtp ? "1" : "0", std::to_string(n),
+                                std::to_string(seconds), std::to_string(receive_batch)});
     asio::io_context io(1);
     std::optional<Row> row;
     {
@@ -368,8 +373,10 @@ int orchestrate(const std::vector<int>& steps, double seconds,
     }
     std::printf(
         "concurrent_calls_bench: full-duplex echo calls on 127.0.0.1, talker = a second process, "
-        "%g s window after 1.5 s warm-up; %u CPUs; calls at %u Hz\n",
-        seconds, std::thread::hardware_concurrency(), call_rate);
+        "%g s window after 1.5 s warm-up; %u CPUs; calls at %u Hz; receive_batch %zu; SRTP "
+        "crypto: %s\n",
+        seconds, std::thread::hardware_concurrency(), call_rate, receive_batch,
+        std::string(voip::srtp::crypto_backend()).c_str());
     std::printf(
         "  cpu%% = the echo process (one io_context thread), talker%% = the talking process; "
         "loss both directions; jitter = RFC 3550 interarrival, ms; KiB/call = the talker's RSS "
@@ -413,7 +420,8 @@ int main(int argc, char** argv) {
     try {
         voip::log::set_level(voip::log::Level::error);
         const std::vector<std::string> args(argv + 1, argv + argc);
-        if (args.size() == 5 && args[0] == "talk") {
+        if (args.size() == 6 && args[0] == "talk") {
+            receive_batch = std::stoul(args[5]);
             return run_talker(args[1], args[2] == "1", std::stoi(args[3]), std::stod(args[4]));
         }
         std::vector<int> steps{50, 100, 250, 500, 1000, 1500, 2000};
@@ -427,6 +435,8 @@ int main(int argc, char** argv) {
                     steps.push_back(std::stoi(s));
             } else if (args[i] == "--seconds") {
                 seconds = std::stod(args[i + 1]);
+            } else if (args[i] == "--receive-batch") {
+                receive_batch = std::stoul(args[i + 1]);
             } else if (args[i] == "--realtime") {
                 realtime = args[i + 1] == "1";
             } else if (args[i] == "--codecs") {
