@@ -168,14 +168,18 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
         srtp_suite_ = negotiated.srtp->suite;
         set_transform(std::move(transform));
     }
-    auto jitter = config_.jitter;
-    jitter.clock_rate = format_->clock_rate;
-    jitter.frame = packet_time;
-    jitter_.emplace(jitter);
-    playout_resampler_.emplace(std::move(*resampler));
+    reset_jitter_buffer();
+    // The resampler (speexdsp state and filter) only exists when the rates differ.
+    if (format_->sample_rate != config_.sample_rate) {
+        playout_resampler_.emplace(std::move(*resampler));
+    } else {
+        playout_resampler_.reset();
+    }
     frame_.assign(format_->samples_per_frame(), 0.0F);
     payload_.assign(encoder_->max_payload_size(), 0);
-    decoded_.assign(std::max(decoder_->max_samples_per_payload(), frame_.size()), 0.0F);
+    // One frame: what the negotiated packet time decodes to. A far end that sends longer
+    // packets makes playout_tick() grow it once (up to the decoder's maximum).
+    decoded_.assign(frame_.size(), 0.0F);
     stats_.codec = format_->encoding_name;
     stats_.clock_rate = format_->clock_rate;
 
@@ -238,13 +242,17 @@ void AudioCall::apply_direction(sdp::Direction direction, bool remote_unspecifie
     if (was_receiving && !may_receive_ && jitter_) {
         // Drop what was buffered: after a resume the far end's packets start afresh (a new
         // timestamp line as far as the buffer is concerned), on_audio() restarts with them.
-        auto jitter = config_.jitter;
-        jitter.clock_rate = format_->clock_rate;
-        jitter.frame = packet_time;
-        jitter_.emplace(jitter);
+        reset_jitter_buffer();
         receiving_ = false;
         concealed_run_ = 0;
     }
+}
+
+void AudioCall::reset_jitter_buffer() {
+    auto jitter = config_.jitter;
+    jitter.clock_rate = format_->clock_rate;
+    jitter.frame = packet_time;
+    jitter_.emplace(jitter);
 }
 
 void AudioCall::stop_media() {
@@ -252,6 +260,8 @@ void AudioCall::stop_media() {
     started_ = false;
     clock_.detach(clock_link_);
     outbound_.clear();
+    outbound_offset_ = 0;
+    outbound_samples_ = 0;
     sent_samples_ = queued_samples_;
     finish_pending(asio::error::operation_aborted);
     stop();
@@ -306,14 +316,12 @@ void AudioCall::send_tick() {
         }
     }
 
-    const std::size_t take = std::min(outbound_.size(), frame_.size());
-    std::copy_n(outbound_.begin(), take, frame_.begin());
-    std::fill(frame_.begin() + static_cast<std::ptrdiff_t>(take), frame_.end(), 0.0F);
-    outbound_.erase(outbound_.begin(), outbound_.begin() + static_cast<std::ptrdiff_t>(take));
+    const std::size_t take = std::min(outbound_samples_, frame_.size());
+    const std::span<const float> frame = next_outbound_frame();
     const bool speech = take > 0;
 
     media_timestamp_ += increment;
-    const auto size = encoder_->encode(frame_, payload_);
+    const auto size = encoder_->encode(frame, payload_);
     if (size) {
         // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
         const bool marker = speech && !talking_;
@@ -331,10 +339,44 @@ void AudioCall::send_tick() {
     sent_samples_ += take;
     while (!pending_.empty() && pending_.front().end <= sent_samples_) {
         auto done = std::move(pending_.front().done);
-        pending_.pop_front();
+        pending_.erase(pending_.begin());
         done(std::error_code{});
     }
-    if (outbound_.empty()) on_audio_sent();
+    if (outbound_samples_ == 0) on_audio_sent();
+}
+
+std::span<const float> AudioCall::next_outbound_frame() {
+    const std::size_t size = frame_.size();
+    // A chunk whose last frame went out on the previous tick (it was encoded in place).
+    if (!outbound_.empty() && outbound_offset_ == outbound_.front().size()) {
+        outbound_.erase(outbound_.begin());
+        outbound_offset_ = 0;
+    }
+    // The common case, a whole frame inside the front chunk: encode it where it is (the chunk
+    // stays queued until the next tick, so the span outlives the encode).
+    if (!outbound_.empty() && outbound_.front().size() - outbound_offset_ >= size) {
+        const std::span<const float> frame(outbound_.front().data() + outbound_offset_, size);
+        outbound_offset_ += size;
+        outbound_samples_ -= size;
+        return frame;
+    }
+    // Across chunk boundaries, or the last partial frame (padded with silence), or silence.
+    std::size_t taken = 0;
+    while (taken < size && !outbound_.empty()) {
+        const auto& chunk = outbound_.front();
+        const std::size_t n = std::min(size - taken, chunk.size() - outbound_offset_);
+        std::copy_n(chunk.begin() + static_cast<std::ptrdiff_t>(outbound_offset_), n,
+                    frame_.begin() + static_cast<std::ptrdiff_t>(taken));
+        taken += n;
+        outbound_offset_ += n;
+        if (outbound_offset_ == chunk.size()) {
+            outbound_.erase(outbound_.begin());
+            outbound_offset_ = 0;
+        }
+    }
+    outbound_samples_ -= taken;
+    std::fill(frame_.begin() + static_cast<std::ptrdiff_t>(taken), frame_.end(), 0.0F);
+    return frame_;
 }
 
 void AudioCall::skip_tick() {
@@ -353,7 +395,16 @@ void AudioCall::playout_tick() {
     std::span<float> out(decoded_.data(), samples);
     switch (frame.kind) {
         case rtp::JitterBuffer::Frame::Kind::audio: {
-            const auto n = decoder_->decode(frame.payload, decoded_);
+            auto n = decoder_->decode(frame.payload, decoded_);
+            if (!n && n.error() == codec::Errc::buffer_too_small &&
+                decoded_.size() < decoder_->max_samples_per_payload()) {
+                // The far end sends longer packets than our packet time (decoders check the
+                // room before touching their state): grow once to the decoder's maximum, so
+                // steady playout never allocates, and decode again.
+                decoded_.resize(decoder_->max_samples_per_payload());
+                out = std::span<float>(decoded_.data(), samples);
+                n = decoder_->decode(frame.payload, decoded_);
+            }
             if (n) {
                 out = std::span<float>(decoded_.data(), *n);
                 ++stats_.frames_decoded;
@@ -382,6 +433,10 @@ void AudioCall::playout_tick() {
         case rtp::JitterBuffer::Frame::Kind::buffering:
             std::fill(out.begin(), out.end(), 0.0F);
             break;
+    }
+    if (!playout_resampler_) {
+        on_audio(out, codec::rms(out));  // the codec runs at the call's rate: no copy
+        return;
     }
     playout_.clear();
     playout_resampler_->process(out, playout_);
@@ -414,34 +469,46 @@ void AudioCall::send_audio(std::span<const float> samples) {
     enqueue(samples, nullptr);
 }
 
+void AudioCall::send_audio(std::vector<float>&& samples) {
+    if (started_ && format_->sample_rate == config_.sample_rate) {
+        enqueue_converted(std::move(samples), nullptr);  // queued as it is, no copy
+        return;
+    }
+    enqueue(samples, nullptr);
+}
+
 void AudioCall::enqueue(std::span<const float> samples, Completion done) {
     if (!started_) {
         log::debug(component, "send_audio before start_media: dropped");
         if (done) done(Errc::not_started);
         return;
     }
+    if (format_->sample_rate == config_.sample_rate) {
+        enqueue_converted(std::vector<float>(samples.begin(), samples.end()), std::move(done));
+        return;
+    }
+    auto converted = codec::resample(samples, config_.sample_rate, format_->sample_rate);
+    if (!converted) {
+        if (done) done(converted.error());
+        return;
+    }
+    enqueue_converted(std::move(*converted), std::move(done));
+}
+
+void AudioCall::enqueue_converted(std::vector<float> samples, Completion done) {
     const auto limit =
         static_cast<std::uint64_t>(config_.max_queued.count()) * format_->sample_rate;
-    std::vector<float> converted;
-    if (format_->sample_rate == config_.sample_rate) {
-        converted.assign(samples.begin(), samples.end());
-    } else {
-        auto r = codec::resample(samples, config_.sample_rate, format_->sample_rate);
-        if (!r) {
-            if (done) done(r.error());
-            return;
-        }
-        converted = std::move(*r);
-    }
-    if (outbound_.size() + converted.size() > limit) {
-        log::warning(component, "outbound queue full: {} samples dropped", converted.size());
+    if (outbound_samples_ + samples.size() > limit) {
+        log::warning(component, "outbound queue full: {} samples dropped", samples.size());
         if (done) done(asio::error::no_buffer_space);
         return;
     }
-    outbound_.insert(outbound_.end(), converted.begin(), converted.end());
-    queued_samples_ += converted.size();
+    const std::size_t count = samples.size();
+    queued_samples_ += count;
+    outbound_samples_ += count;
+    if (count > 0) outbound_.push_back(std::move(samples));
     if (!done) return;
-    if (converted.empty()) {
+    if (count == 0) {
         done(std::error_code{});
         return;
     }
@@ -450,13 +517,15 @@ void AudioCall::enqueue(std::span<const float> samples, Completion done) {
 
 void AudioCall::cancel_outbound_audio() {
     outbound_.clear();
+    outbound_offset_ = 0;
+    outbound_samples_ = 0;
     sent_samples_ = queued_samples_;
     finish_pending(asio::error::operation_aborted);
 }
 
 std::size_t AudioCall::queued_samples() const noexcept {
     if (!format_) return 0;
-    return static_cast<std::size_t>(static_cast<std::uint64_t>(outbound_.size()) *
+    return static_cast<std::size_t>(static_cast<std::uint64_t>(outbound_samples_) *
                                     config_.sample_rate / format_->sample_rate);
 }
 

@@ -2,10 +2,11 @@
 #include <voip/codec/g711.hpp>
 #include <voip/codec/samples.hpp>
 
+#include <algorithm>
+#include <array>
 #include <new>
 #include <stdexcept>
 #include <utility>
-#include <vector>
 
 #include "codec/plc.hpp"
 #include "codec/spandsp.hpp"
@@ -27,32 +28,39 @@ G711State make_state(int mode) {
     return s;
 }
 
+// Samples converted per step through a stack buffer: no per-call scratch on the heap (a
+// decoder's payload may be up to max_g711_payload long), one cache-resident block at a time.
+constexpr std::size_t chunk = 160;
+
 class G711Encoder final : public Encoder {
 public:
     G711Encoder(const Format& format, int mode)
-        : format_(format), state_(make_state(mode)), pcm_(format.samples_per_frame()) {}
+        : format_(format), state_(make_state(mode)), frame_samples_(format.samples_per_frame()) {}
 
     [[nodiscard]] const Format& format() const noexcept override { return format_; }
-    [[nodiscard]] std::size_t max_payload_size() const noexcept override { return pcm_.size(); }
+    [[nodiscard]] std::size_t max_payload_size() const noexcept override { return frame_samples_; }
 
     Result<std::size_t> encode(std::span<const float> frame, std::span<std::uint8_t> out) override {
-        if (frame.size() != pcm_.size()) return Errc::frame_size_mismatch;
-        if (out.size() < pcm_.size()) return Errc::buffer_too_small;
-        to_int16(frame, pcm_);
-        return static_cast<std::size_t>(
-            g711_encode(state_.get(), out.data(), pcm_.data(), static_cast<int>(pcm_.size())));
+        if (frame.size() != frame_samples_) return Errc::frame_size_mismatch;
+        if (out.size() < frame_samples_) return Errc::buffer_too_small;
+        std::array<std::int16_t, chunk> pcm{};
+        for (std::size_t done = 0; done < frame.size(); done += chunk) {
+            const std::size_t n = std::min(chunk, frame.size() - done);
+            to_int16(frame.subspan(done, n), pcm);
+            g711_encode(state_.get(), out.data() + done, pcm.data(), static_cast<int>(n));
+        }
+        return frame.size();
     }
 
 private:
     Format format_;
     G711State state_;
-    std::vector<std::int16_t> pcm_;
+    std::size_t frame_samples_;
 };
 
 class G711Decoder final : public Decoder {
 public:
-    G711Decoder(Format format, int mode)
-        : format_(std::move(format)), state_(make_state(mode)), pcm_(max_g711_payload) {}
+    G711Decoder(Format format, int mode) : format_(std::move(format)), state_(make_state(mode)) {}
 
     [[nodiscard]] const Format& format() const noexcept override { return format_; }
     [[nodiscard]] std::size_t max_samples_per_payload() const noexcept override {
@@ -64,18 +72,22 @@ public:
         if (payload.empty()) return Errc::empty_payload;
         if (payload.size() > max_g711_payload) return Errc::corrupt_payload;
         if (out.size() < payload.size()) return Errc::buffer_too_small;
-        const std::span<std::int16_t> pcm{pcm_.data(), payload.size()};
-        g711_decode(state_.get(), pcm.data(), payload.data(), static_cast<int>(payload.size()));
-        plc_.received(pcm);
-        to_float(pcm, out);
+        std::array<std::int16_t, chunk> buffer{};
+        for (std::size_t done = 0; done < payload.size(); done += chunk) {
+            const std::size_t n = std::min(chunk, payload.size() - done);
+            const std::span<std::int16_t> pcm{buffer.data(), n};
+            g711_decode(state_.get(), pcm.data(), payload.data() + done, static_cast<int>(n));
+            plc_.received(pcm);  // PLC history is a stream: chunks are as good as one block
+            to_float(pcm, out.subspan(done, n));
+        }
         return payload.size();
     }
 
     void conceal(std::span<float> out) override {
-        // Chunks of at most our scratch size, so any length can be concealed.
+        std::array<std::int16_t, chunk> buffer{};
         while (!out.empty()) {
-            const std::size_t n = std::min(out.size(), pcm_.size());
-            const std::span<std::int16_t> pcm{pcm_.data(), n};
+            const std::size_t n = std::min(out.size(), chunk);
+            const std::span<std::int16_t> pcm{buffer.data(), n};
             plc_.fill(pcm);
             to_float(pcm, out.first(n));
             out = out.subspan(n);
@@ -86,7 +98,6 @@ private:
     Format format_;
     G711State state_;
     detail::Plc plc_;
-    std::vector<std::int16_t> pcm_;
 };
 
 class G711Codec final : public Codec {

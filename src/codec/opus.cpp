@@ -91,8 +91,7 @@ public:
         : format_(format),
           // 120 ms is the longest Opus packet (RFC 6716 §3.2.5).
           max_samples_(static_cast<std::size_t>(format.sample_rate) * 120U / 1000U),
-          quantum_(static_cast<std::size_t>(format.sample_rate) / 400U),  // 2.5 ms
-          scratch_(max_samples_) {
+          quantum_(static_cast<std::size_t>(format.sample_rate) / 400U) {  // 2.5 ms
         int err = OPUS_OK;
         state_.reset(opus_decoder_create(static_cast<opus_int32>(format.sample_rate), 1, &err));
         if (err != OPUS_OK || !state_) throw std::bad_alloc();
@@ -143,7 +142,9 @@ private:
             if (n < 0) std::fill_n(out.begin(), whole, 0.0F);
             out = out.subspan(whole);
         }
-        // Anything left (longer than 120 ms or a partial quantum) is plain PLC.
+        // Anything left (longer than 120 ms or a partial quantum) is plain PLC, through a
+        // scratch buffer made only the first time it is needed (20 ms frames never need it).
+        if (!out.empty() && scratch_.empty()) scratch_.resize(max_samples_);
         while (!out.empty()) {
             const std::size_t chunk =
                 std::min(max_samples_, (out.size() + quantum_ - 1) / quantum_ * quantum_);
@@ -162,7 +163,7 @@ private:
     Format format_;
     std::size_t max_samples_;
     std::size_t quantum_;
-    std::vector<float> scratch_;
+    std::vector<float> scratch_;  // empty until a ragged concealment needs it
     std::unique_ptr<OpusDecoder, DecoderFree> state_;
 };
 

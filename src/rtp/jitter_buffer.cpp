@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace voip::rtp {
 
@@ -23,8 +24,8 @@ JitterBuffer::JitterBuffer(Config config) : config_(config) {
         throw std::invalid_argument("JitterBuffer: capacity must exceed max_delay / frame + 1");
     }
     slots_.resize(config_.capacity);
-    // All payload memory up front: pushing a packet never allocates.
-    storage_.resize(config_.capacity * config_.max_payload);
+    // Payload storage is sized by what arrives (see reserve_stride), not max_payload up front:
+    // 32 slots of an MTU would be 48 KiB per call for 160-byte G.711 packets.
     target_ = frames_of(config_.initial_delay);
 }
 
@@ -42,8 +43,25 @@ JitterBuffer::Slot& JitterBuffer::slot(std::int64_t index) noexcept {
 }
 
 std::uint8_t* JitterBuffer::storage(std::int64_t index) noexcept {
-    return storage_.data() +
-           (static_cast<std::size_t>(index) % slots_.size()) * config_.max_payload;
+    return storage_.data() + (static_cast<std::size_t>(index) % slots_.size()) * stride_;
+}
+
+void JitterBuffer::reserve_stride(std::size_t size) {
+    if (size <= stride_) return;
+    // Grow to the new largest payload (rounded up, so a codec whose sizes vary a little settles
+    // after a few packets), never beyond max_payload; buffered payloads move to the new layout.
+    // Once the stride covers the stream's packets, pushing never allocates again.
+    constexpr std::size_t granule = 64;
+    const std::size_t stride =
+        std::min(config_.max_payload, (size + granule - 1) / granule * granule);
+    std::vector<std::uint8_t> grown(slots_.size() * stride);
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        if (slots_[i].used && slots_[i].size > 0) {
+            std::memcpy(grown.data() + i * stride, storage_.data() + i * stride_, slots_[i].size);
+        }
+    }
+    storage_ = std::move(grown);
+    stride_ = stride;
 }
 
 std::size_t JitterBuffer::depth_frames() const noexcept {
@@ -155,6 +173,7 @@ JitterBuffer::PushResult JitterBuffer::push(std::uint32_t ssrc, std::uint16_t se
         ++stats_.duplicate;
         return PushResult::duplicate;
     }
+    reserve_stride(payload.size());
     s.used = true;
     s.index = index;
     s.timestamp = timestamp;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace voip::codec {
 namespace {
@@ -23,6 +25,24 @@ TEST(Samples, FloatToInt16SaturatesAndRounds) {
     EXPECT_EQ(out[2], 32767);
     EXPECT_EQ(out[3], 0);
     EXPECT_EQ(out[4], 1);
+}
+
+TEST(Samples, FloatToInt16RoundsHalfToEvenLikeNearbyint) {
+    // Every half-way point and its neighbours across the range, plus values just inside the
+    // clamp: the fast conversion must agree with nearbyint() + clamp exactly.
+    std::vector<float> in;
+    for (int k = -32770; k <= 32770; k += 7) {
+        for (const float frac : {-0.5F, -0.25F, 0.0F, 0.25F, 0.5F, 0.75F})
+            in.push_back((static_cast<float>(k) + frac) / 32768.0F);
+    }
+    const auto out = to_int16(in);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const float expected = std::clamp(std::nearbyint(in[i] * 32768.0F), -32768.0F, 32767.0F);
+        ASSERT_EQ(out[i], static_cast<std::int16_t>(expected)) << in[i] * 32768.0F;
+    }
+    // NaN (a corrupt upstream signal) saturates instead of reaching an undefined conversion.
+    const std::vector<float> nan{std::nanf("")};
+    EXPECT_EQ(to_int16(nan)[0], -32768);
 }
 
 TEST(Samples, Rms) {

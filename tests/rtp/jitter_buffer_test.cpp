@@ -336,6 +336,39 @@ TEST(JitterBuffer, MemoryIsBounded) {
     EXPECT_EQ(f.sequence, 84);
 }
 
+TEST(JitterBuffer, StorageGrowsWithThePayloadsAndKeepsWhatIsBuffered) {
+    JitterBuffer jb{config(20ms, 60ms)};
+    EXPECT_EQ(jb.storage_bytes(), 0U);  // nothing reserved before a packet arrives
+    // A 20 ms G.711 stream: 160-byte payloads need 32 slots of 192 bytes, not of 1500.
+    std::vector<std::uint8_t> payload(160);
+    const auto fill = [&](std::size_t size, std::uint32_t seq) {
+        payload.assign(size, 0);
+        for (std::size_t i = 0; i < size; ++i)
+            payload[i] = static_cast<std::uint8_t>(seq * 31 + i);
+        return jb.push(1, static_cast<std::uint16_t>(seq), seq * 160U, 0, false, payload,
+                       t0 + seq * 20ms);
+    };
+    ASSERT_EQ(fill(160, 0), Push::accepted);
+    ASSERT_EQ(fill(160, 1), Push::accepted);
+    EXPECT_EQ(jb.storage_bytes(), 32U * 192U);
+    // A larger payload re-lays the storage out; what was buffered keeps its bytes.
+    ASSERT_EQ(fill(700, 2), Push::accepted);
+    EXPECT_EQ(jb.storage_bytes(), 32U * 704U);
+    ASSERT_EQ(fill(20, 3), Push::accepted);
+    EXPECT_EQ(jb.storage_bytes(), 32U * 704U);  // never shrinks below the largest seen
+    const std::array<std::size_t, 4> sizes = {160, 160, 700, 20};
+    for (std::uint32_t seq = 0; seq < sizes.size(); ++seq) {
+        const auto f = jb.pop();
+        ASSERT_EQ(f.kind, Kind::audio) << seq;
+        ASSERT_EQ(f.payload.size(), sizes[seq]);
+        for (std::size_t i = 0; i < f.payload.size(); ++i)
+            ASSERT_EQ(f.payload[i], static_cast<std::uint8_t>(seq * 31 + i)) << seq << " " << i;
+    }
+    // Bounded by max_payload whatever arrives.
+    ASSERT_EQ(fill(1500, 4), Push::accepted);
+    EXPECT_EQ(jb.storage_bytes(), 32U * 1500U);
+}
+
 TEST(JitterBuffer, RejectsInconsistentConfiguration) {
     auto c = config(100ms, 100ms, 50ms);
     EXPECT_THROW(JitterBuffer{c}, std::invalid_argument);

@@ -54,7 +54,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -154,6 +153,8 @@ public:
     /// Audio beyond AudioConfig::max_queued is dropped (and logged); before start_media() it
     /// waits in the queue.
     void send_audio(std::span<const float> samples);
+    /// Same, taking the samples over: no copy when AudioConfig::sample_rate is the codec's.
+    void send_audio(std::vector<float>&& samples);
     /// Same, as an asynchronous operation that completes (void(std::error_code)) when the last
     /// of these samples has been sent, or with operation_aborted on cancel/stop. The samples
     /// are copied when the operation starts. Any completion token (callbacks, use_awaitable,
@@ -219,6 +220,9 @@ private:
     };
 
     void enqueue(std::span<const float> samples, Completion done);
+    void enqueue_converted(std::vector<float> samples, Completion done);
+    [[nodiscard]] std::span<const float> next_outbound_frame();
+    void reset_jitter_buffer();
     void on_tick(MediaClock::Clock::time_point now);
     void send_tick();
     void playout_tick();
@@ -249,9 +253,13 @@ private:
     ClockLink clock_link_{*this};
     Pacer pacer_;
 
-    // Sending.
-    std::deque<float> outbound_;  // at the codec's sample rate
-    std::deque<Pending> pending_;
+    // Sending. Queued audio stays in the chunks send_audio() made (at the codec's sample rate):
+    // no copy into a sample queue, memory only for what is queued. Vectors, not deques: an
+    // empty std::deque still allocates its first node, and a call rarely queues more than two.
+    std::vector<std::vector<float>> outbound_;
+    std::size_t outbound_offset_ = 0;   // samples of outbound_.front() already sent
+    std::size_t outbound_samples_ = 0;  // samples queued in all chunks
+    std::vector<Pending> pending_;
     std::uint64_t queued_samples_ = 0;   // total ever queued (codec rate)
     std::uint64_t sent_samples_ = 0;     // total ever sent (codec rate)
     std::uint32_t media_timestamp_ = 0;  // RTP timestamp of the packet time being sent
@@ -263,10 +271,10 @@ private:
     // Receiving.
     std::optional<rtp::JitterBuffer> jitter_;
     std::optional<codec::DtmfReceiver> dtmf_receiver_;
-    std::optional<codec::Resampler> playout_resampler_;
-    std::vector<float> decoded_;
-    std::vector<float> playout_;
-    bool receiving_ = false;  // the first packet arrived
+    std::optional<codec::Resampler> playout_resampler_;  // only when the rates differ
+    std::vector<float> decoded_;  // one frame; grown once if the far end's packets are longer
+    std::vector<float> playout_;  // resampled frame (empty when no resampler)
+    bool receiving_ = false;      // the first packet arrived
     std::size_t concealed_run_ = 0;
 
     AudioStats stats_;

@@ -19,7 +19,9 @@
 /// target follows the interarrival jitter (RFC 3550 §A.8 estimator): about 3 × jitter + one
 /// frame, clamped to [min_delay, max_delay]. The buffer grows by holding playout for a frame
 /// and shrinks by discarding one frame when it stayed deeper than needed for a whole window.
-/// Memory is fixed at construction: `capacity` slots of `max_payload` bytes.
+/// Memory: `capacity` slots whose payload room grows to the largest payload seen so far (in 64-byte
+/// steps, at most `max_payload`): 32 × 192 bytes for 20 ms G.711, not 32 × an MTU. A push only
+/// allocates when a payload is larger than any before it, so a steady stream never does.
 
 #include <voip/rtp/packet.hpp>
 
@@ -108,6 +110,8 @@ public:
     /// Frames between playout and the newest packet (holes included).
     [[nodiscard]] std::size_t depth_frames() const noexcept;
     [[nodiscard]] std::size_t target_frames() const noexcept { return target_; }
+    /// Bytes of payload storage held (capacity × the largest payload so far, rounded up).
+    [[nodiscard]] std::size_t storage_bytes() const noexcept { return storage_.size(); }
 
     /// Forgets all packets and starts over (statistics are kept).
     void reset() noexcept;
@@ -128,10 +132,12 @@ private:
     [[nodiscard]] std::size_t frames_of(std::chrono::microseconds duration) const noexcept;
     Slot& slot(std::int64_t index) noexcept;
     [[nodiscard]] std::uint8_t* storage(std::int64_t index) noexcept;
+    void reserve_stride(std::size_t size);
 
     Config config_;
     std::vector<Slot> slots_;
-    std::vector<std::uint8_t> storage_;
+    std::vector<std::uint8_t> storage_;  // slots_.size() × stride_ bytes
+    std::size_t stride_ = 0;             // payload room per slot: the largest payload so far
     Statistics stats_;
 
     bool started_ = false;   // a packet has arrived since the last (re)sync
