@@ -50,17 +50,15 @@
 #include <ctime>
 #include <memory>
 #include <netinet/in.h>
-#include <numbers>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <vector>
 
+#include "../common/echo_calls.hpp"
 #include "../common/proc_stats.hpp"
 #include "raw_call.hpp"
-#include "signal.hpp"
 
 namespace {
 
@@ -72,7 +70,7 @@ double cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-using audio_path::talk;
+using voip::bench::talk_signal;
 
 struct Codec {
     std::string label;
@@ -84,33 +82,8 @@ struct Codec {
 
 // --- library ----------------------------------------------------------------------------
 
-class Talker : public voip::AudioCall {
-public:
-    Talker(voip::rtp::Multiplexer& mux, voip::AudioConfig config, std::string codec,
-           const std::vector<float>* clip)
-        : AudioCall(mux, std::move(config)), codec_(std::move(codec)), clip_(clip) {}
-    void talk() { send_audio(*clip_); }
-
-protected:
-    std::vector<std::string> codec_preference() const override { return {codec_}; }
-    void on_audio_sent() override { talk(); }
-
-private:
-    std::string codec_;
-    const std::vector<float>* clip_;
-};
-
-class Echo : public voip::EchoCall {
-public:
-    Echo(voip::rtp::Multiplexer& mux, voip::AudioConfig config, std::string codec)
-        : EchoCall(mux, std::move(config)), codec_(std::move(codec)) {}
-
-protected:
-    std::vector<std::string> codec_preference() const override { return {codec_}; }
-
-private:
-    std::string codec_;
-};
+using voip::bench::Echo;
+using voip::bench::Talker;
 
 struct LibraryResult {
     double cpu_per_call_second = 0;  // seconds of CPU per second of one call leg
@@ -129,13 +102,8 @@ LibraryResult run_library(const Codec& c, int pairs, double seconds, int complex
     mc.address = asio::ip::make_address("127.0.0.1");
     voip::rtp::Multiplexer a_mux(io, mc);
     voip::rtp::Multiplexer b_mux(io, mc);
-    voip::AudioConfig config;
-    config.sample_rate = c.call_rate;
-    config.opus.complexity = complexity;
-    config.opus.sample_rate = 16000;
-    config.registry = std::make_shared<const voip::codec::Registry>(
-        voip::codec::Registry::with_defaults(config.opus));
-    const auto clip = talk(c.call_rate);
+    const voip::AudioConfig config = voip::bench::echo_audio_config(c.call_rate, complexity);
+    const auto clip = talk_signal(c.call_rate);
     std::vector<std::unique_ptr<Talker>> talkers;
     std::vector<std::unique_ptr<Echo>> echoes;
     const auto policy = c.srtp ? voip::sdp::CryptoPolicy::required : voip::sdp::CryptoPolicy::off;
@@ -200,7 +168,7 @@ RawResult run_raw(const Codec& c, int complexity) {
     const auto codec = registry.find(c.name);
     auto enc = codec->make_encoder({}).value();
     auto dec = codec->make_decoder({}).value();
-    const auto signal = talk(codec->format().sample_rate);
+    const auto signal = talk_signal(codec->format().sample_rate);
     const std::size_t spf = codec->format().samples_per_frame();
     std::vector<std::uint8_t> payload(enc->max_payload_size());
     std::vector<float> out(dec->max_samples_per_payload());
@@ -222,26 +190,12 @@ RawResult run_raw(const Codec& c, int complexity) {
     if (c.srtp) {
         // The library initialises libsrtp2 once per process (a second srtp_init would reset
         // its crypto kernel under the library's feet): have it do that.
-        (void)voip::srtp::Context::create(
-            voip::srtp::KeyMaterial::generate(voip::srtp::Suite::aes_cm_128_hmac_sha1_80).value(),
-            voip::srtp::Context::Direction::outbound);
-        std::uint8_t key[30];
-        for (std::size_t i = 0; i < sizeof key; ++i)
+        // libsrtp2 was initialised by the library (main() made a Context first).
+        std::array<std::uint8_t, 30> key{};
+        for (std::size_t i = 0; i < key.size(); ++i)
             key[i] = static_cast<std::uint8_t>(i * 7 + 1);
-        auto make = [&](srtp_ssrc_type_t type) {
-            srtp_policy_t policy{};
-            srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
-            srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
-            policy.ssrc.type = type;
-            policy.key = key;
-            policy.window_size = 128;
-            srtp_t ctx = nullptr;
-            if (srtp_create(&ctx, &policy) != srtp_err_status_ok)
-                throw std::runtime_error("srtp_create");
-            return ctx;
-        };
-        srtp_t out_ctx = make(ssrc_any_outbound);
-        srtp_t in_ctx = make(ssrc_any_inbound);
+        srtp_t out_ctx = audio_path::make_raw_srtp(ssrc_any_outbound, key.data());
+        srtp_t in_ctx = audio_path::make_raw_srtp(ssrc_any_inbound, key.data());
         std::vector<std::uint8_t> buf(packet + 148);
         t0 = cpu_seconds();
         for (int i = 0; i < raw_iterations; ++i) {

@@ -4,7 +4,7 @@
 #include <speex/speex_resampler.h>
 #include <srtp2/srtp.h>
 
-#include "signal.hpp"
+#include "../common/echo_calls.hpp"
 
 // clang-format off
 #include <cstdio>
@@ -92,18 +92,6 @@ struct Leg {
     }
 };
 
-srtp_t make_srtp(srtp_ssrc_type_t type, std::uint8_t* key) {
-    srtp_policy_t policy{};
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
-    policy.ssrc.type = type;
-    policy.key = key;
-    policy.window_size = 128;
-    srtp_t ctx = nullptr;
-    if (srtp_create(&ctx, &policy) != srtp_err_status_ok) throw std::runtime_error("srtp_create");
-    return ctx;
-}
-
 int open_socket(sockaddr_in& bound) {
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     if (fd < 0) throw std::runtime_error("socket");
@@ -171,7 +159,7 @@ public:
           codec_rate_(raw_codec_rate(config.codec)),
           call_frame_(config.call_rate * frame_ms / 1000),
           codec_frame_(codec_rate_ * frame_ms / 1000),
-          signal_float_(talk(config.call_rate)),
+          signal_float_(voip::bench::talk_signal(config.call_rate)),
           signal_(signal_float_.size()) {
         for (std::size_t i = 0; i < signal_.size(); ++i)
             signal_[i] = to_pcm(signal_float_[i]);
@@ -203,8 +191,8 @@ public:
             leg.position = (i * 997) % signal_.size();
             setup_codec(leg, config);
             if (config.srtp) {
-                leg.srtp_out = make_srtp(ssrc_any_outbound, key.data());
-                leg.srtp_in = make_srtp(ssrc_any_inbound, key.data());
+                leg.srtp_out = make_raw_srtp(ssrc_any_outbound, key.data());
+                leg.srtp_in = make_raw_srtp(ssrc_any_inbound, key.data());
             }
         }
         for (std::size_t i = 0; i < legs; ++i)
@@ -409,6 +397,18 @@ private:
 };
 
 }  // namespace
+
+srtp_t make_raw_srtp(srtp_ssrc_type_t type, std::uint8_t* key) {
+    srtp_policy_t policy{};
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
+    policy.ssrc.type = type;
+    policy.key = key;
+    policy.window_size = 128;
+    srtp_t ctx = nullptr;
+    if (srtp_create(&ctx, &policy) != srtp_err_status_ok) throw std::runtime_error("srtp_create");
+    return ctx;
+}
 
 std::uint32_t raw_codec_rate(RawCodecKind kind) {
     return kind == RawCodecKind::pcmu ? 8000 : 16000;

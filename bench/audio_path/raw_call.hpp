@@ -10,9 +10,10 @@
 // call must do; everything the library does beyond it (jitter buffer, VAD, RTCP, statistics,
 // float API, event loop) is the overhead the bench reports.
 
+#include <srtp2/srtp.h>
+
 #include <cstddef>
 #include <cstdint>
-#include <string>
 
 namespace audio_path {
 
@@ -39,6 +40,10 @@ struct RawCallResult {
 /// Runs the hand-written calls (0.5 s warm-up, then @p config.seconds measured).
 /// Throws std::runtime_error when sockets or libraries fail.
 RawCallResult run_raw_calls(const RawCallConfig& config);
+
+/// A libsrtp2 session (AES_CM_128_HMAC_SHA1_80, the library's default suite) for any SSRC of
+/// @p type with the 30-byte master key+salt @p key; libsrtp2 must be initialised already.
+srtp_t make_raw_srtp(srtp_ssrc_type_t type, std::uint8_t* key);
 
 /// Codec rate of @p kind (what the codec library consumes and produces).
 std::uint32_t raw_codec_rate(RawCodecKind kind);
