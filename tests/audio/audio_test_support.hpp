@@ -86,8 +86,11 @@ private:
     std::vector<std::string> codecs_;
 };
 
-/// Offer from @p uac, answer from @p uas (in memory), both started.
-inline void connect(AudioCall& uac, AudioCall& uas, sdp::CryptoPolicy crypto) {
+/// Offer from @p uac, answer from @p uas (in memory, like SIP would carry them), both started
+/// through their own class's start_media (speech's SayCall and TranscribeCall add to
+/// AudioCall's, which is not virtual).
+template <class Uac, class Uas>
+void connect(Uac& uac, Uas& uas, sdp::CryptoPolicy crypto) {
     ASSERT_TRUE(uac.open());
     ASSERT_TRUE(uas.open());
     auto offer_media = uac.local_media("127.0.0.1", crypto);
@@ -100,8 +103,10 @@ inline void connect(AudioCall& uac, AudioCall& uas, sdp::CryptoPolicy crypto) {
     ASSERT_TRUE(answer) << answer.error().message();
     auto agreed = sdp::apply_answer(*offer, answer->description);
     ASSERT_TRUE(agreed) << agreed.error().message();
-    ASSERT_TRUE(uas.start_media(answer->negotiated));
-    ASSERT_TRUE(uac.start_media(*agreed));
+    auto uas_started = uas.start_media(answer->negotiated);
+    ASSERT_TRUE(uas_started) << uas_started.error().message();
+    auto uac_started = uac.start_media(*agreed);
+    ASSERT_TRUE(uac_started) << uac_started.error().message();
 }
 
 struct Alignment {

@@ -16,9 +16,9 @@ namespace voip::speech {
 namespace {
 
 using namespace std::chrono_literals;
+using audio::test::connect;
 using audio::test::run_for;
 using audio::test::run_until;
-using test::connect;
 using test::loopback;
 
 /// Records what it hears.

@@ -4,7 +4,6 @@
 // not need real ones.
 
 #include <voip/rtp/multiplexer.hpp>
-#include <voip/sdp/offer_answer.hpp>
 #include <voip/speech/flite_tts.hpp>
 #include <voip/speech/pocketsphinx_stt.hpp>
 #include <voip/speech/speech_to_text.hpp>
@@ -38,28 +37,6 @@ inline rtp::Multiplexer::Config loopback() {
         static_cast<std::uint16_t>(20000 + 2 * std::uniform_int_distribution<int>(0, 4999)(random));
     config.last_port = 32767;
     return config;
-}
-
-/// Offer from @p uac, answer from @p uas (in memory, like SIP would carry them), both started
-/// through their own class's start_media (SayCall and TranscribeCall add to AudioCall's).
-template <class Uac, class Uas>
-void connect(Uac& uac, Uas& uas, sdp::CryptoPolicy crypto) {
-    ASSERT_TRUE(uac.open());
-    ASSERT_TRUE(uas.open());
-    auto offer_media = uac.local_media("127.0.0.1", crypto);
-    ASSERT_TRUE(offer_media) << offer_media.error().message();
-    auto offer = sdp::create_offer(*offer_media, {.session_id = 1});
-    ASSERT_TRUE(offer) << offer.error().message();
-    auto answer_media = uas.local_media("127.0.0.1", crypto);
-    ASSERT_TRUE(answer_media) << answer_media.error().message();
-    auto answer = sdp::create_answer(*offer, *answer_media, {.session_id = 2});
-    ASSERT_TRUE(answer) << answer.error().message();
-    auto agreed = sdp::apply_answer(*offer, answer->description);
-    ASSERT_TRUE(agreed) << agreed.error().message();
-    auto uas_started = uas.start_media(answer->negotiated);
-    ASSERT_TRUE(uas_started) << uas_started.error().message();
-    auto uac_started = uac.start_media(*agreed);
-    ASSERT_TRUE(uac_started) << uac_started.error().message();
 }
 
 /// The sentence of issue 9's measurement.
