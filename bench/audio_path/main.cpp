@@ -160,37 +160,18 @@ struct RawResult {
 
 constexpr int raw_iterations = 3000;
 
-RawResult run_raw(const Codec& c, int complexity) {
-    voip::codec::OpusConfig opus;
-    opus.complexity = complexity;
-    opus.sample_rate = 16000;
-    const auto registry = voip::codec::Registry::with_defaults(opus);
-    const auto codec = registry.find(c.name);
-    auto enc = codec->make_encoder({}).value();
-    auto dec = codec->make_decoder({}).value();
-    const auto signal = talk_signal(codec->format().sample_rate);
-    const std::size_t spf = codec->format().samples_per_frame();
-    std::vector<std::uint8_t> payload(enc->max_payload_size());
-    std::vector<float> out(dec->max_samples_per_payload());
+// The datagram sizes come from the raw call's mean payload (@p payload).
+RawResult run_raw(const Codec& c, int complexity, std::size_t payload) {
     RawResult r;
-    std::size_t bytes = 0;
-    std::size_t pos = 0;
-    double t0 = cpu_seconds();
-    for (int i = 0; i < raw_iterations; ++i) {
-        if (pos + spf > signal.size()) pos = 0;
-        const auto n = enc->encode(std::span(signal.data() + pos, spf), payload).value();
-        (void)dec->decode(std::span(payload.data(), n), out);
-        bytes += n;
-        pos += spf;
-    }
-    r.codec_ns = (cpu_seconds() - t0) * 1e9 / raw_iterations;
-    r.payload = bytes / raw_iterations;
+    r.payload = payload;
+    r.codec_ns = voip::bench::raw_codec_ns(voip::bench::echo_audio_config(c.call_rate, complexity),
+                                           c.name, raw_iterations);
+    double t0 = 0;
     const std::size_t packet = 12 + r.payload;
 
     if (c.srtp) {
-        // The library initialises libsrtp2 once per process (a second srtp_init would reset
-        // its crypto kernel under the library's feet): have it do that.
-        // libsrtp2 was initialised by the library (main() made a Context first).
+        // libsrtp2 was initialised by the library (main() made a Context first: a second
+        // srtp_init would reset its crypto kernel under the library's feet).
         std::array<std::uint8_t, 30> key{};
         for (std::size_t i = 0; i < key.size(); ++i)
             key[i] = static_cast<std::uint8_t>(i * 7 + 1);
@@ -372,7 +353,6 @@ int main(int argc, char** argv) {
                 "heap", "rss", "h-echo", "h-raw", "packets/lost/utterances/skipped raw:late");
     for (const auto& c : codecs) {
         if (!only.empty() && c.label != only) continue;
-        const auto raw = run_raw(c, complexity);
         for (const int pairs : pair_counts) {
             const auto lib = run_library(c, pairs, seconds, complexity);
             const auto call = audio_path::run_raw_calls({.codec = c.raw,
@@ -381,6 +361,7 @@ int main(int argc, char** argv) {
                                                          .opus_complexity = complexity,
                                                          .pairs = pairs,
                                                          .seconds = seconds});
+            const auto raw = run_raw(c, complexity, call.payload);
             const double floor_us =
                 run_paced_floor(pairs, seconds, 12 + raw.payload + (c.srtp ? 10 : 0)) * 1e6;
             const double call_us = call.cpu_per_leg_second * 1e6;
