@@ -256,25 +256,26 @@ const srtp_auth_type_t hmac_sha1_type = {
 std::atomic<bool> cipher_installed{false};
 std::atomic<bool> auth_installed{false};
 
+// Notes the outcome of one replacement; a refusal keeps libsrtp2's own, said once.
+bool taken(srtp_err_status_t status, std::atomic<bool>& flag, std::string_view what) {
+    if (status == srtp_err_status_ok) {
+        flag.store(true, std::memory_order_release);
+        return true;
+    }
+    log::warning("srtp", "OpenSSL {} not taken by libsrtp2 (status {}): keeping its own", what,
+                 static_cast<int>(status));
+    return false;
+}
+
 }  // namespace
 
 bool install_openssl_crypto() {
     // libsrtp2 runs the type's own known-answer test and the one of the type it replaces.
-    const auto cipher = srtp_replace_cipher_type(&aes_icm_128_type, SRTP_AES_ICM_128);
-    if (cipher == srtp_err_status_ok) {
-        cipher_installed.store(true, std::memory_order_release);
-    } else {
-        log::warning("srtp", "OpenSSL AES-CM not taken by libsrtp2 (status {}): keeping its own",
-                     static_cast<int>(cipher));
-    }
-    const auto auth = srtp_replace_auth_type(&hmac_sha1_type, SRTP_HMAC_SHA1);
-    if (auth == srtp_err_status_ok) {
-        auth_installed.store(true, std::memory_order_release);
-    } else {
-        log::warning("srtp", "OpenSSL HMAC-SHA1 not taken by libsrtp2 (status {}): keeping its own",
-                     static_cast<int>(auth));
-    }
-    return cipher == srtp_err_status_ok && auth == srtp_err_status_ok;
+    const bool cipher = taken(srtp_replace_cipher_type(&aes_icm_128_type, SRTP_AES_ICM_128),
+                              cipher_installed, "AES-CM");
+    const bool auth =
+        taken(srtp_replace_auth_type(&hmac_sha1_type, SRTP_HMAC_SHA1), auth_installed, "HMAC-SHA1");
+    return cipher && auth;
 }
 
 std::string_view installed_crypto() noexcept {

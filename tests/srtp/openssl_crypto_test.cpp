@@ -70,8 +70,15 @@ constexpr std::array<std::uint8_t, 46> srtcp_80 = {
     0x80, 0x00, 0x00, 0x01, 0xde, 0x88, 0x7a, 0x4d, 0x69, 0xc4, 0x2b, 0x76, 0x90, 0xcd,
 };
 
-KeyMaterial key(Suite suite) {
-    return KeyMaterial::from_bytes(suite, master).value();
+Context context(Suite suite, Context::Direction direction) {
+    return Context::create(KeyMaterial::from_bytes(suite, master).value(), direction).value();
+}
+
+// The SRTP vector in a buffer with room to spare, as received.
+std::vector<std::uint8_t> received_srtp() {
+    std::vector<std::uint8_t> packet(1500, 0);
+    std::copy(srtp_80.begin(), srtp_80.end(), packet.begin());
+    return packet;
 }
 
 TEST(OpensslCrypto, IsTheBackendInUse) {
@@ -82,36 +89,30 @@ TEST(OpensslCrypto, IsTheBackendInUse) {
 }
 
 TEST(OpensslCrypto, ProtectsRtpAsLibsrtp2Did) {
-    auto out =
-        Context::create(key(Suite::aes_cm_128_hmac_sha1_80), Context::Direction::outbound).value();
+    auto out = context(Suite::aes_cm_128_hmac_sha1_80, Context::Direction::outbound);
     auto packet = plain_rtp();
     ASSERT_EQ(out.protect(packet, 172).value(), srtp_80.size());
     EXPECT_TRUE(std::equal(srtp_80.begin(), srtp_80.end(), packet.begin()));
 }
 
 TEST(OpensslCrypto, Protects32BitTagAsLibsrtp2Did) {
-    auto out =
-        Context::create(key(Suite::aes_cm_128_hmac_sha1_32), Context::Direction::outbound).value();
+    auto out = context(Suite::aes_cm_128_hmac_sha1_32, Context::Direction::outbound);
     auto packet = plain_rtp();
     ASSERT_EQ(out.protect(packet, 172).value(), 176U);
     EXPECT_TRUE(std::equal(srtp_80.begin(), srtp_80.begin() + 176, packet.begin()));
 }
 
 TEST(OpensslCrypto, UnprotectsWhatLibsrtp2Protected) {
-    auto in =
-        Context::create(key(Suite::aes_cm_128_hmac_sha1_80), Context::Direction::inbound).value();
-    std::vector<std::uint8_t> packet(1500, 0);
-    std::copy(srtp_80.begin(), srtp_80.end(), packet.begin());
+    auto in = context(Suite::aes_cm_128_hmac_sha1_80, Context::Direction::inbound);
+    auto packet = received_srtp();
     ASSERT_EQ(in.unprotect(packet, srtp_80.size()).value(), 172U);
     const auto plain = plain_rtp();
     EXPECT_TRUE(std::equal(plain.begin(), plain.begin() + 172, packet.begin()));
 }
 
 TEST(OpensslCrypto, RejectsATamperedPacket) {
-    auto in =
-        Context::create(key(Suite::aes_cm_128_hmac_sha1_80), Context::Direction::inbound).value();
-    std::vector<std::uint8_t> packet(1500, 0);
-    std::copy(srtp_80.begin(), srtp_80.end(), packet.begin());
+    auto in = context(Suite::aes_cm_128_hmac_sha1_80, Context::Direction::inbound);
+    auto packet = received_srtp();
     packet[100] ^= 0x01;
     EXPECT_EQ(in.unprotect(packet, srtp_80.size()).error(),
               voip::srtp::Errc::authentication_failed);
@@ -119,14 +120,12 @@ TEST(OpensslCrypto, RejectsATamperedPacket) {
 }
 
 TEST(OpensslCrypto, SrtcpBothWays) {
-    auto out =
-        Context::create(key(Suite::aes_cm_128_hmac_sha1_80), Context::Direction::outbound).value();
+    auto out = context(Suite::aes_cm_128_hmac_sha1_80, Context::Direction::outbound);
     auto packet = plain_rtcp();
     ASSERT_EQ(out.protect_rtcp(packet, 32).value(), srtcp_80.size());
     EXPECT_TRUE(std::equal(srtcp_80.begin(), srtcp_80.end(), packet.begin()));
 
-    auto in =
-        Context::create(key(Suite::aes_cm_128_hmac_sha1_80), Context::Direction::inbound).value();
+    auto in = context(Suite::aes_cm_128_hmac_sha1_80, Context::Direction::inbound);
     ASSERT_EQ(in.unprotect_rtcp(packet, srtcp_80.size()).value(), 32U);
     const auto plain = plain_rtcp();
     EXPECT_TRUE(std::equal(plain.begin(), plain.begin() + 32, packet.begin()));
