@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "../interop/child_process.hpp"
 #include "cli_process.hpp"
 
 namespace voip::cli::test {
@@ -74,7 +73,7 @@ TEST(CliLoopback, PlayIntoRecord) {
     ASSERT_TRUE(fs::exists(recording)) << why;
     EXPECT_GE(fs::file_size(recording), 44U + 32000U * 9 / 10) << why;
     // And it is the tone, not silence: some samples are loud.
-    const auto bytes = read_file(recording);
+    const auto bytes = read_text(recording);
     int loud = 0;
     for (std::size_t i = 44; i + 1 < bytes.size(); i += 2) {
         const auto s = static_cast<std::int16_t>(static_cast<std::uint8_t>(bytes[i]) |

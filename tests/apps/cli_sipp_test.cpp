@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "../interop/child_process.hpp"
+#include "../interop/sipp.hpp"
 #include "cli_process.hpp"
 
 namespace voip::cli::test {
@@ -24,7 +24,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const fs::path sipp = "/usr/bin/sipp";
+using interop::sipp;
 const fs::path scenarios = fs::path(VOIP_TESTS_APPS_DIR) / "sipp";
 
 // ITU-T G.711 µ-law of one 16-bit sample.
@@ -118,34 +118,23 @@ void write_pcmu_pcap(const fs::path& path) {
     }
 }
 
-std::vector<std::string> sipp_args(const fs::path& scenario, std::uint16_t port,
-                                   const TempDir& dir) {
-    return {sipp.string(),
-            "-sf",
-            scenario.string(),
-            "-i",
-            "127.0.0.1",
-            "-p",
-            std::to_string(port),
-            "-mi",
-            "127.0.0.1",
-            "-mp",
-            std::to_string(interop::free_port()),
-            "-m",
-            "1",
-            "-timeout",
-            "40s",
-            "-timeout_error",
-            "-nostdin",
-            "-trace_err",
-            "-error_file",
-            (dir.path() / "sipp-errors.log").string()};
+// SIPp's one call (to @p remote, if given), media on 127.0.0.1, bounded by 40 s.
+std::vector<std::string> sipp_args(const fs::path& scenario, std::uint16_t port, const TempDir& dir,
+                                   std::string remote = {}) {
+    return interop::sipp_args(
+        scenario, port, dir.path(),
+        {.remote = std::move(remote), .timeout = "40s", .extra = {"-mi", "127.0.0.1"}});
+}
+
+// True once SIPp, waiting to be called, listens on @p port (bounded 5 s).
+bool listening(Process& sipp_uas, std::uint16_t port) {
+    interop::wait_listening(sipp_uas, port, false, 5s);
+    return interop::udp_port_taken(port);
 }
 
 std::string diagnostics(Process& voip, Process& peer, const TempDir& dir) {
-    return "--- voip stdout\n" + voip.out() + "--- voip stderr\n" + voip.err() + "--- sipp\n" +
-           peer.out() + peer.err() + "--- sipp errors\n" +
-           read_file(dir.path() / "sipp-errors.log");
+    return "--- voip stdout\n" + voip.out() + "--- voip stderr\n" + voip.err() +
+           interop::sipp_diagnostics(peer, dir.path());
 }
 
 // The numbers of voip's statistics line.
@@ -172,7 +161,7 @@ TEST_F(CliSipp, EchoAnswersAndSendsThePcapAudioBack) {
     TempDir dir;
     const auto pcap = dir.path() / "pcmu.pcap";
     write_pcmu_pcap(pcap);
-    auto scenario = read_file(scenarios / "echo_uac_pcap.xml.in");
+    auto scenario = read_text(scenarios / "echo_uac_pcap.xml.in");
     for (auto at = scenario.find("@PCAP@"); at != std::string::npos; at = scenario.find("@PCAP@"))
         scenario.replace(at, 6, pcap.string());
     const auto scenario_file = dir.path() / "echo_uac_pcap.xml";
@@ -184,9 +173,9 @@ TEST_F(CliSipp, EchoAnswersAndSendsThePcapAudioBack) {
                  dir.path());
     ASSERT_TRUE(voip.wait_for_output("waiting for calls", 20s)) << voip.out() << voip.err();
 
-    auto args = sipp_args(scenario_file, interop::free_port(), dir);
-    args.insert(args.begin() + 1, "127.0.0.1:" + std::to_string(port));
-    Process peer(args, dir.path());
+    Process peer(
+        sipp_args(scenario_file, interop::free_port(), dir, "127.0.0.1:" + std::to_string(port)),
+        dir.path());
     const auto sipp_rc = peer.wait(60s);
     const auto voip_rc = voip.wait(20s);
     const auto why = diagnostics(voip, peer, dir);
@@ -211,9 +200,7 @@ TEST_F(CliSipp, SayCallsSippAndHangsUpWhenDone) {
     TempDir dir;
     const auto port = interop::free_port();
     Process peer(sipp_args(scenarios / "say_uas.xml", port, dir), dir.path());
-    for (int i = 0; i < 200 && !interop::udp_port_taken(port); ++i)
-        std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(interop::udp_port_taken(port)) << peer.out() << peer.err();
+    ASSERT_TRUE(listening(peer, port)) << peer.out() << peer.err();
 
     Process voip({VOIP_CLI_PATH, "say", "sip:sipp@127.0.0.1:" + std::to_string(port),
                   "hello from the test", "--srtp", "off", "--duration", "40", "-v"},
@@ -245,9 +232,9 @@ TEST_F(CliSipp, SigtermDuringACallSendsByeAndExitsZero) {
                   "--duration", "60", "--srtp", "off"},
                  dir.path());
     ASSERT_TRUE(voip.wait_for_output("waiting for calls", 20s)) << voip.out() << voip.err();
-    auto args = sipp_args(scenarios / "uac_expects_bye.xml", interop::free_port(), dir);
-    args.insert(args.begin() + 1, "127.0.0.1:" + std::to_string(port));
-    Process peer(args, dir.path());
+    Process peer(sipp_args(scenarios / "uac_expects_bye.xml", interop::free_port(), dir,
+                           "127.0.0.1:" + std::to_string(port)),
+                 dir.path());
     ASSERT_TRUE(voip.wait_for_output("answered", 20s)) << diagnostics(voip, peer, dir);
     std::this_thread::sleep_for(300ms);  // let the ACK arrive
     voip.signal(SIGTERM);
@@ -263,9 +250,7 @@ TEST_F(CliSipp, RegistersWithDigestAndUnregistersOnExit) {
     TempDir dir;
     const auto port = interop::free_port();
     Process registrar(sipp_args(scenarios / "registrar_unregister.xml", port, dir), dir.path());
-    for (int i = 0; i < 200 && !interop::udp_port_taken(port); ++i)
-        std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(interop::udp_port_taken(port)) << registrar.out() << registrar.err();
+    ASSERT_TRUE(listening(registrar, port)) << registrar.out() << registrar.err();
 
     // The password comes from $SIP_PASSWORD (the AOR carries none).
     Process voip({VOIP_CLI_PATH, "sip:alice@127.0.0.1:" + std::to_string(port), "echo", "--listen",
@@ -284,9 +269,7 @@ TEST_F(CliSipp, WrongPasswordFailsWithExitOne) {
     TempDir dir;
     const auto port = interop::free_port();
     Process registrar(sipp_args(scenarios / "registrar_unregister.xml", port, dir), dir.path());
-    for (int i = 0; i < 200 && !interop::udp_port_taken(port); ++i)
-        std::this_thread::sleep_for(25ms);
-    ASSERT_TRUE(interop::udp_port_taken(port));
+    ASSERT_TRUE(listening(registrar, port)) << registrar.out() << registrar.err();
     Process voip({VOIP_CLI_PATH, "sip:alice:wrong@127.0.0.1:" + std::to_string(port), "echo",
                   "--listen", "udp:127.0.0.1:0", "--duration", "30"},
                  dir.path());
