@@ -23,7 +23,7 @@
 
 namespace voip::interop {
 
-inline const fs::path kamailio = "/usr/sbin/kamailio";
+inline constexpr const char* kamailio = "/usr/sbin/kamailio";
 
 /// @p text with every @p from replaced by @p to.
 inline std::string replace_all(std::string text, const std::string& from, const std::string& to) {
@@ -41,19 +41,23 @@ public:
     Kamailio(const fs::path& dir, const fs::path& config_template,
              const std::map<std::string, std::string>& values) {
         std::string text = read_text(config_template);
-        for (const auto& [key, value] : values)
-            text = replace_all(std::move(text), "@" + key + "@", value);
+        for (const auto& [key, value] : values) {
+            std::string marker = "@";
+            marker += key;
+            marker += '@';
+            text = replace_all(std::move(text), marker, value);
+        }
         const auto cfg = (dir / "kamailio.cfg").string();
         std::ofstream(cfg) << text;
         {
-            ChildProcess check({kamailio.string(), "-c", "-f", cfg}, dir / "check.out");
+            ChildProcess check({kamailio, "-c", "-f", cfg}, dir / "check.out");
             check_code_ = check.wait(std::chrono::seconds(30));
             check_log_ = check.log();
         }
         if (check_code_ != 0) return;
         process_ = std::make_unique<ChildProcess>(
-            std::vector<std::string>{kamailio.string(), "-DD", "-E", "-f", cfg, "-Y", dir.string(),
-                                     "-P", (dir / "kamailio.pid").string(), "-m", "64", "-M", "8"},
+            std::vector<std::string>{kamailio, "-DD", "-E", "-f", cfg, "-Y", dir.string(), "-P",
+                                     (dir / "kamailio.pid").string(), "-m", "64", "-M", "8"},
             dir / "kamailio.out");
     }
 

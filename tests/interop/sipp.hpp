@@ -16,7 +16,7 @@
 
 namespace voip::interop {
 
-inline const fs::path sipp = "/usr/bin/sipp";
+inline constexpr const char* sipp = "/usr/bin/sipp";
 
 /// What varies between SIPp runs.
 struct SippOptions {
@@ -48,7 +48,7 @@ inline fs::path sipp_messages_file(const fs::path& dir) {
 /// unexpected messages in sipp_errors_file(@p dir); bounded by SippOptions::timeout.
 inline std::vector<std::string> sipp_args(const fs::path& scenario, std::uint16_t port,
                                           const fs::path& dir, const SippOptions& options) {
-    std::vector<std::string> args{sipp.string(), "-sf", scenario.string()};
+    std::vector<std::string> args{sipp, "-sf", scenario.string()};
     if (!options.remote.empty()) args.push_back(options.remote);
     const std::vector<std::string> common{"-i",
                                           "127.0.0.1",
