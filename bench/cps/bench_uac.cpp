@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "proc_stats.hpp"
+
 namespace voip::bench {
 
 BenchUac::BenchUac(sip::UserAgent& ua, sip::TransportAddress target, double rate,
@@ -26,6 +28,7 @@ double BenchUac::elapsed_seconds() const {
 
 void BenchUac::start() {
     start_ = std::chrono::steady_clock::now();
+    start_cpu_ = thread_cpu_seconds();
     tick();
 }
 
@@ -37,7 +40,12 @@ void BenchUac::tick() {
         std::min<std::uint64_t>(total_, static_cast<std::uint64_t>(elapsed * rate_) + 1);
     while (counters_.started < due)
         place_call();
-    if (counters_.started >= total_) return;
+    if (counters_.started >= total_) {
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        if (wall > 0) placing_cpu_percent_ = 100.0 * (thread_cpu_seconds() - start_cpu_) / wall;
+        return;
+    }
     timer_.expires_after(std::chrono::milliseconds(1));
     timer_.async_wait([this](std::error_code ec) {
         if (!ec) tick();

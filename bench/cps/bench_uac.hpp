@@ -33,6 +33,9 @@ public:
     }
     [[nodiscard]] const UacCounters& counters() const noexcept { return counters_; }
     [[nodiscard]] double elapsed_seconds() const;
+    /// CPU% of this thread while placing the calls (start → last INVITE sent): the load the
+    /// rate puts on the UAC, without the tail spent waiting for late calls.
+    [[nodiscard]] double placing_cpu_percent() const noexcept { return placing_cpu_percent_; }
 
 private:
     void tick();
@@ -50,6 +53,8 @@ private:
     std::chrono::steady_clock::time_point start_{};
     std::chrono::steady_clock::time_point end_{};
     UacCounters counters_;
+    double start_cpu_ = 0;
+    double placing_cpu_percent_ = -1;
 };
 
 }  // namespace voip::bench

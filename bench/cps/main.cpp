@@ -145,11 +145,12 @@ int place_calls(std::uint16_t port, double rate, std::uint64_t calls, double sec
     while (!uac.done() && std::chrono::steady_clock::now() < deadline)
         io.run_for(std::chrono::milliseconds(50));
     const auto& c = uac.counters();
-    std::printf("UAC started=%llu completed=%llu failed=%llu elapsed=%.3f unfinished=%llu\n",
-                static_cast<unsigned long long>(c.started),
-                static_cast<unsigned long long>(c.completed),
-                static_cast<unsigned long long>(c.failed), uac.elapsed_seconds(),
-                static_cast<unsigned long long>(calls - c.completed - c.failed));
+    std::printf(
+        "UAC started=%llu completed=%llu failed=%llu elapsed=%.3f unfinished=%llu "
+        "placing_cpu=%.0f\n",
+        static_cast<unsigned long long>(c.started), static_cast<unsigned long long>(c.completed),
+        static_cast<unsigned long long>(c.failed), uac.elapsed_seconds(),
+        static_cast<unsigned long long>(calls - c.completed - c.failed), uac.placing_cpu_percent());
     for (const auto& [reason, count] : c.reasons)
         std::printf("UAC reason %s: %llu\n", reason.c_str(),
                     static_cast<unsigned long long>(count));
@@ -470,6 +471,9 @@ StepResult run_uac_step(const Options& options, double rate) {
         r.failed += unfinished;
         r.note += fmt::format("{} unfinished; ", unfinished);
     }
+    // cpu% above spans the whole step, including the wait for late calls (up to 64*T1).
+    if (const long placing = summary_value(log, "UAC", "placing_cpu"); placing >= 0)
+        r.note += fmt::format("uac cpu while placing {}%; ", placing);
     r.achieved = r.ok > 0 ? static_cast<double>(r.ok) / wall : 0;
     std::istringstream lines(log);
     std::string line;

@@ -40,8 +40,9 @@ TimerConfig Dialog::Impl::timers() const {
 
 std::string Dialog::Impl::contact_value(const TransportAddress& toward) const {
     std::string user = local_uri.is_sip() ? std::string(local_uri.user()) : std::string{};
+    const std::string& advertised = ua->config().contact_address;
     std::string uri = (secure ? "sips:" : "sip:") + (user.empty() ? "" : user + "@") +
-                      ua->transports().sent_by(toward);
+                      (advertised.empty() ? ua->transports().sent_by(toward) : advertised);
     if (toward.kind == TransportKind::tcp && !secure) uri += ";transport=tcp";
     if (toward.kind == TransportKind::tls && !secure) uri += ";transport=tls";
     return "<" + uri + ">";

@@ -256,7 +256,8 @@ void Dialog::Impl::schedule_2xx_retransmission() {
         if (ec || !dialog) return;
         auto& d = *dialog->impl_;
         if (d.finished || !d.pending_2xx) return;
-        if (d.pending_2xx_tx && d.pending_2xx_tx->respond(*d.pending_2xx)) {
+        // The same bytes again (RFC 6026 §7.1: through the Accepted transaction), not rebuilt.
+        if (d.pending_2xx_tx && d.pending_2xx_tx->resend_2xx()) {
             log::debug(component, "2xx for {} retransmitted", d.call_id);
         } else if (d.pending_2xx_tx) {
             // The transaction is gone (Timer L): straight to the transport.

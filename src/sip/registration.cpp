@@ -126,7 +126,8 @@ std::string Registration::contact(bool expires_zero) const {
     const TransportKind kind = config_.registrar.kind;
     std::string uri = config_.aor.scheme() == Uri::Scheme::sips ? "sips:" : "sip:";
     if (!config_.contact_user.empty()) uri += config_.contact_user + "@";
-    uri += layer_.channel().sent_by(config_.registrar);
+    uri += config_.contact_address.empty() ? layer_.channel().sent_by(config_.registrar)
+                                           : config_.contact_address;
     if (kind != TransportKind::udp) uri += std::string(";transport=") += to_string(kind);
     // RFC 5626 §5.4 / §4.2: `ob` marks a Contact reached through this flow.
     if (config_.outbound) uri += ";ob";

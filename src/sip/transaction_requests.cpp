@@ -1,10 +1,10 @@
 #include <voip/sip/transaction_requests.hpp>
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <stdexcept>
 #include <string>
+
+#include "random_pool.hpp"
 
 namespace voip::sip {
 namespace {
@@ -33,9 +33,7 @@ Request derived_request(Method method, const Request& request, std::string_view 
 
 std::string generate_branch() {
     std::array<unsigned char, 12> random{};
-    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-        throw std::runtime_error("generate_branch: OpenSSL RAND_bytes failed");
-    }
+    detail::random_bytes(random);
     static constexpr char hex[] = "0123456789abcdef";
     std::string out(branch_cookie);
     for (auto byte : random) {

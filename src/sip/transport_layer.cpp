@@ -195,6 +195,17 @@ std::shared_ptr<Connection> TransportState::find(FlowId flow) const {
     return it == flows.end() ? nullptr : it->second;
 }
 
+std::error_code TransportState::ensure_tls_client() {
+    if (tls_client) return {};
+    auto ctx = make_tls_client_context(config.tls);
+    if (!ctx) {
+        log::warning(component, "TLS client context: {}", ctx.error().message());
+        return ctx.error();
+    }
+    tls_client = std::move(*ctx);
+    return {};
+}
+
 std::shared_ptr<Connection> TransportState::connection_to(const TransportAddress& to,
                                                           std::error_code& ec) {
     if (auto it = by_remote.find(to); it != by_remote.end()) {
@@ -208,6 +219,12 @@ std::shared_ptr<Connection> TransportState::connection_to(const TransportAddress
     if (!make_room()) {
         ec = TransportError::connection_limit;
         return nullptr;
+    }
+    if (to.kind == TransportKind::tls) {
+        if (auto tls_ec = ensure_tls_client()) {
+            ec = tls_ec;
+            return nullptr;
+        }
     }
     auto connection = std::make_shared<Connection>(shared_from_this(), next_flow++, to.kind,
                                                    asio::ip::tcp::socket(executor), false);
@@ -387,9 +404,13 @@ void TransportState::shutdown() {
 
 TransportLayer::TransportLayer(asio::any_io_executor executor, TransportConfig config)
     : state_(std::make_shared<detail::TransportState>(std::move(executor), std::move(config))) {
-    auto ctx = detail::make_tls_client_context(state_->config.tls);
-    if (!ctx) throw std::system_error(ctx.error(), "TLS client context");
-    state_->tls_client = std::move(*ctx);
+    // The client context (OpenSSL's providers, the CA store) costs ~240 million instructions:
+    // built when the first TLS connection is opened, unless a CA file is configured, whose
+    // errors are setup errors reported here.
+    if (!state_->config.tls.ca_file.empty()) {
+        if (auto ec = state_->ensure_tls_client())
+            throw std::system_error(ec, "TLS client context");
+    }
 }
 
 TransportLayer::~TransportLayer() {

@@ -158,6 +158,8 @@ public:
                      ErrorHandler on_error);
     // The connection to @p to, opened if needed; null (and @p ec set) when impossible.
     std::shared_ptr<Connection> connection_to(const TransportAddress& to, std::error_code& ec);
+    // The TLS client context, built on first use (an error when the configuration is bad).
+    std::error_code ensure_tls_client();
     [[nodiscard]] std::string sent_by(const TransportAddress& to) const;
     [[nodiscard]] const Listener* stream_listener(TransportKind kind, bool v6) const;
     [[nodiscard]] std::optional<asio::ip::address> source_address_for(

@@ -2,12 +2,12 @@
 #include <voip/sip/header_types.hpp>
 #include <voip/sip/uas_policy.hpp>
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
+
+#include "random_pool.hpp"
 
 namespace voip::sip {
 namespace {
@@ -207,9 +207,7 @@ std::optional<Response> make_stateless_error(std::string_view bytes, std::error_
 
 std::string make_tag() {
     std::array<unsigned char, 8> random{};
-    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-        throw std::runtime_error("RAND_bytes failed");  // the CSPRNG is broken: not input
-    }
+    detail::random_bytes(random);
     static constexpr std::string_view hex = "0123456789abcdef";
     std::string tag;
     tag.reserve(random.size() * 2);

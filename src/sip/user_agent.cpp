@@ -102,6 +102,7 @@ RegistrationConfig UserAgent::make_registration_config(const AccountConfig& acco
     rc.outbound = account.outbound;
     rc.instance_id = account.instance_id;
     rc.user_agent = config_.user_agent;
+    rc.contact_address = config_.contact_address;
     rc.retry_base = config_.retry_base;
     rc.retry_max = config_.retry_max;
     return rc;

@@ -163,6 +163,32 @@ TEST_P(NoMedia, RefusedOnceAnswered) {
     EXPECT_EQ(layer_b->count(), 0U);
 }
 
+// UserAgentConfig::contact_address: the Contact of our 2xx names the advertised host:port.
+TEST_P(NoMedia, ContactAddressIsAdvertisedInThe2xx) {
+    auto config = test::agent_config("advertised-ua");
+    config.contact_address = "203.0.113.5:5999";
+    UserAgent c(io.get_executor(), config);
+    enable_calls(c, io, test::call_config());
+    auto c_events = std::make_shared<Events>();
+    c_events->plan = Events::Plan::without_media;
+    c.on_incoming<RecordingDialog>(c_events);
+    auto uri = Uri::parse("sip:carol@127.0.0.1:" + std::to_string(c.local_address(kind()).port) +
+                          transport_param())
+                   .value();
+    Request inv = p.make_request(Method::invite, uri);
+    inv.add_header(HeaderId::contact, std::string(*invite(false).header(HeaderId::contact)));
+    std::optional<Response> ok;
+    p.async_send_request(inv, c.local_address(kind()),
+                         [&](std::error_code, const Response& r) { ok = r; });
+    ASSERT_TRUE(run_until(io, [&] { return ok.has_value(); }));
+    ASSERT_EQ(ok->status_code(), 200);
+    auto contact = remote_target_of(*ok);
+    ASSERT_TRUE(contact);
+    EXPECT_EQ(contact->host(), "203.0.113.5");
+    EXPECT_EQ(contact->port(), 5999);
+    c_events->dialog.reset();  // the call is left unconfirmed; the layer ends it with c
+}
+
 INSTANTIATE_TEST_SUITE_P(Transports, NoMedia,
                          ::testing::Values(TransportKind::udp, TransportKind::tcp),
                          [](const auto& info) { return std::string(to_string(info.param)); });

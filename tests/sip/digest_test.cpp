@@ -407,6 +407,13 @@ TEST(DigestKnownAnswer, Rfc2069Md5HasNoQopNcOrCnonce) {
 TEST(DigestResponseParse, RequiresTheMandatoryFields) {
     constexpr std::string_view full =
         R"(Digest username="u", realm="r", nonce="n", uri="sip:x", response="abcdef01")";
+    // Appended into a named string: GCC 12 (-O2, with the test PCH) reports a false
+    // -Warray-bounds inside `std::string{full} + "..."`.
+    const auto full_with = [full](std::string_view extra) {
+        std::string text(full);
+        text.append(extra);
+        return text;
+    };
     EXPECT_TRUE(DigestResponse::parse(full));
     EXPECT_EQ(response_error(R"(Digest realm="r", nonce="n", uri="sip:x", response="ab")"),
               DigestError::missing_username);
@@ -418,22 +425,18 @@ TEST(DigestResponseParse, RequiresTheMandatoryFields) {
               DigestError::missing_uri);
     EXPECT_EQ(response_error(R"(Digest username="u", realm="r", nonce="n", uri="sip:x")"),
               DigestError::missing_response);
-    EXPECT_EQ(response_error(std::string{full} + ", qop=auth, nc=00000001"),
-              DigestError::missing_cnonce);
-    EXPECT_EQ(response_error(std::string{full} + R"(, qop=auth, cnonce="c")"),
+    EXPECT_EQ(response_error(full_with(", qop=auth, nc=00000001")), DigestError::missing_cnonce);
+    EXPECT_EQ(response_error(full_with(R"(, qop=auth, cnonce="c")")),
               DigestError::invalid_nonce_count);
-    EXPECT_EQ(response_error(std::string{full} + R"(, qop=auth, cnonce="c", nc=0001)"),
+    EXPECT_EQ(response_error(full_with(R"(, qop=auth, cnonce="c", nc=0001)")),
               DigestError::invalid_nonce_count);
-    EXPECT_EQ(response_error(std::string{full} + R"(, qop=auth, cnonce="c", nc=0000000g)"),
+    EXPECT_EQ(response_error(full_with(R"(, qop=auth, cnonce="c", nc=0000000g)")),
               DigestError::invalid_nonce_count);
-    EXPECT_EQ(response_error(std::string{full} + R"(, qop=auth-conf, cnonce="c", nc=00000001)"),
+    EXPECT_EQ(response_error(full_with(R"(, qop=auth-conf, cnonce="c", nc=00000001)")),
               DigestError::unsupported_qop);
-    EXPECT_EQ(response_error(std::string{full} + ", algorithm=MD5-sess"),
-              DigestError::missing_cnonce);
-    EXPECT_EQ(response_error(std::string{full} + ", algorithm=SHA-3"),
-              DigestError::unsupported_algorithm);
-    EXPECT_EQ(response_error(std::string{full} + R"(, uri="again")"),
-              DigestError::duplicate_parameter);
+    EXPECT_EQ(response_error(full_with(", algorithm=MD5-sess")), DigestError::missing_cnonce);
+    EXPECT_EQ(response_error(full_with(", algorithm=SHA-3")), DigestError::unsupported_algorithm);
+    EXPECT_EQ(response_error(full_with(R"(, uri="again")")), DigestError::duplicate_parameter);
     EXPECT_EQ(
         response_error(R"(Digest username="u", realm="r", nonce="n", uri="sip:x", response="xyz")"),
         DigestError::malformed_parameter);

@@ -135,6 +135,18 @@ TEST_F(Fixture, OutboundOffMeansAPlainContact) {
     EXPECT_FALSE(last_request().header(HeaderId::supported));
 }
 
+TEST_F(Fixture, ContactAddressReplacesTheSentBy) {
+    auto c = make_config();
+    c.outbound = false;
+    c.contact_address = "203.0.113.5:5999";  // a public address in front of this UA
+    make(c);
+    start();
+    auto contact = std::string(*last_request().header(HeaderId::contact));
+    EXPECT_NE(contact.find("@203.0.113.5:5999>"), std::string::npos) << contact;
+    // The Via keeps the real sent-by: responses come back to where we are.
+    EXPECT_EQ(std::string(last_request().top_via()->host).find("203.0.113.5"), std::string::npos);
+}
+
 TEST_F(Fixture, DigestChallengeThenSuccess) {
     make();
     start();

@@ -84,7 +84,9 @@ struct RegistrationConfig {
     std::string instance_id;  ///< `urn:uuid:...`; generated (UUID v4) when empty
     std::uint32_t reg_id = 1;
     std::string contact_user;  ///< user part of the Contact (default: the AOR's user)
-    std::string user_agent;    ///< User-Agent header (empty: none)
+    /// `host[:port]` of the Contact (default: the transport's sent-by toward the registrar).
+    std::string contact_address;
+    std::string user_agent;  ///< User-Agent header (empty: none)
     /// Retry back-off after a transient failure: base·2^(n-1), capped (RFC 5626 §4.5).
     std::chrono::milliseconds retry_base{std::chrono::seconds(1)};
     std::chrono::milliseconds retry_max{std::chrono::seconds(60)};

@@ -56,6 +56,10 @@ struct UserAgentConfig {
     TransportConfig transport{};         ///< limits and TLS (certificate for tls listeners, CA)
     TimerConfig timers{};                ///< T1/T2/T4
     std::string user_agent = "libvoip";  ///< User-Agent / Server header value
+    /// `host[:port]` for the Contact of dialogs and registrations (e.g. a public address
+    /// behind a static NAT or port forward); empty: the transport's sent-by toward the peer.
+    /// The Via keeps the real sent-by (responses come back by RFC 3581 rport/received).
+    std::string contact_address;
     std::optional<AccountConfig> account;
     KeepAliveConfig keepalive{};
     /// Re-registration back-off after a failure or a broken flow (RFC 5626 §4.5).
