@@ -51,22 +51,12 @@ protected:
         if (with_offer) r.set_body(offer, "application/sdp");
         return r;
     }
-    [[nodiscard]] Request in_dialog(Method method, std::uint32_t cseq, const Request& inv,
-                                    const Response& ok) const {
-        Request r(method, remote_target_of(ok).value());
-        r.add_header(HeaderId::max_forwards, "70");
-        r.add_header(HeaderId::from, std::string(*inv.header(HeaderId::from)));
-        r.add_header(HeaderId::to, std::string(*ok.header(HeaderId::to)));
-        r.add_header(HeaderId::call_id, std::string(inv.call_id()));
-        r.add_header(HeaderId::cseq, std::to_string(cseq) + " " + std::string(to_string(method)));
-        return r;
+    [[nodiscard]] static Request in_dialog(Method method, std::uint32_t cseq, const Request& inv,
+                                           const Response& ok) {
+        return test::in_dialog(method, cseq, inv, ok);
     }
     void send_ack(const Request& inv, const Response& ok) {
-        Request ack = in_dialog(Method::ack, 1, inv, ok);
-        const auto to = b.local_address(kind());
-        ack.prepend_header(HeaderId::via,
-                           make_via(kind(), p.transports().sent_by(to), generate_branch()));
-        p.transports().send(ack, to, [](std::error_code) {});
+        test::send_ack(p, b.local_address(kind()), inv, ok);
     }
     std::optional<Response> call(const Request& inv) {
         std::optional<Response> ok;

@@ -4,6 +4,9 @@
 
 #include <voip/audio/audio_call.hpp>
 #include <voip/sip/dialog.hpp>
+#include <voip/sip/dialog_routing.hpp>
+#include <voip/sip/transaction_requests.hpp>
+#include <voip/sip/transport_routing.hpp>
 
 #include <asio/io_context.hpp>
 
@@ -35,6 +38,28 @@ inline void run_for(asio::io_context& io, std::chrono::milliseconds duration) {
         io.restart();
         io.run_for(5ms);
     }
+}
+
+/// A request inside the dialog @p invite made, as a hand-driven caller sends it: To with the
+/// callee's tag from @p ok, sent to the 2xx's Contact (RFC 3261 §12.2.1.1).
+inline Request in_dialog(Method method, std::uint32_t cseq, const Request& invite,
+                         const Response& ok) {
+    Request r(method, remote_target_of(ok).value());
+    r.add_header(HeaderId::max_forwards, "70");
+    r.add_header(HeaderId::from, std::string(*invite.header(HeaderId::from)));
+    r.add_header(HeaderId::to, std::string(*ok.header(HeaderId::to)));
+    r.add_header(HeaderId::call_id, std::string(invite.call_id()));
+    r.add_header(HeaderId::cseq, std::to_string(cseq) + " " + std::string(to_string(method)));
+    return r;
+}
+
+/// The ACK for @p ok (§13.2.2.4: its own branch, no transaction), from @p caller to @p to.
+inline void send_ack(UserAgent& caller, const TransportAddress& to, const Request& invite,
+                     const Response& ok) {
+    Request ack = in_dialog(Method::ack, 1, invite, ok);
+    ack.prepend_header(HeaderId::via,
+                       make_via(to.kind, caller.transports().sent_by(to), generate_branch()));
+    caller.transports().send(ack, to, [](std::error_code) {});
 }
 
 /// Short timers so that every test is fast (T1 = 30 ms: 64*T1 = 1.92 s).
