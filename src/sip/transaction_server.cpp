@@ -56,7 +56,7 @@ void ServerTransaction::start() {
     run(machine_.start(), nullptr);
 }
 
-Result<void> ServerTransaction::respond(Response response) {
+Result<void> ServerTransaction::respond(const Response& response) {
     if (layer_ == nullptr) return TransactionError::terminated;
     const int status = response.status_code();
     if (!machine_.can_respond(status)) return TransactionError::invalid_response;

@@ -74,7 +74,7 @@ struct AsioTimerService::State : std::enable_shared_from_this<AsioTimerService::
     bool destroyed = false;
 };
 
-AsioTimerService::AsioTimerService(asio::any_io_executor executor)
+AsioTimerService::AsioTimerService(const asio::any_io_executor& executor)
     : state_(std::make_shared<State>(executor)) {}
 
 // The State (and with it the steady_timer, whose destruction cancels the wait without

@@ -65,7 +65,7 @@ public:
     /// response; in the INVITE Accepted state (RFC 6026) further 2xx: the TU retransmits its
     /// 2xx itself (§13.3.1.4). Errors: TransactionError::invalid_response (wrong state or
     /// status), terminated.
-    Result<void> respond(Response response);
+    Result<void> respond(const Response& response);
     /// Shorthand: Response::make_for(request(), status, reason, to_tag), then respond().
     /// Errors as respond(Response); TransactionError::invalid_response too once request() was
     /// released.

@@ -39,7 +39,7 @@ protected:
 /// Timers as asio::steady_timer on an executor.
 class AsioTimerService final : public TimerService {
 public:
-    explicit AsioTimerService(asio::any_io_executor executor);
+    explicit AsioTimerService(const asio::any_io_executor& executor);
     /// Cancels every pending timer; their callbacks never run.
     ~AsioTimerService() override;
     AsioTimerService(const AsioTimerService&) = delete;
