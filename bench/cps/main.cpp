@@ -48,6 +48,7 @@
 #include "bench_uas.hpp"
 #include "child_process.hpp"
 #include "proc_stats.hpp"
+#include "sipp.hpp"
 #include "tx_memory.hpp"
 
 namespace {
@@ -55,6 +56,7 @@ namespace {
 using namespace voip;
 using interop::ChildProcess;
 using interop::ScratchDir;
+using interop::sipp_stats;  // the last -trace_stat line, by column name
 namespace fs = std::filesystem;
 
 constexpr std::size_t sipp_buffer = std::size_t{4} * 1024 * 1024;
@@ -169,26 +171,6 @@ struct Options {
     std::size_t uas_max_transactions = 0;  // 0: the library default (sustains 20,000 calls/s)
     int instances = 1;                     // UAS processes (one port each) in lib-uas / sipp-uas
 };
-
-// The last line of SIPp's -trace_stat CSV, by column name.
-std::map<std::string, std::string> sipp_stats(const fs::path& file) {
-    std::ifstream in(file);
-    std::string header;
-    std::string line;
-    std::string last;
-    if (!std::getline(in, header)) return {};
-    while (std::getline(in, line)) {
-        if (!line.empty()) last = line;
-    }
-    std::map<std::string, std::string> out;
-    std::istringstream names(header);
-    std::istringstream values(last);
-    std::string name;
-    std::string value;
-    while (std::getline(names, name, ';') && std::getline(values, value, ';'))
-        out[name] = value;
-    return out;
-}
 
 long stat_count(const std::map<std::string, std::string>& stats, const std::string& key) {
     auto it = stats.find(key);
