@@ -22,16 +22,11 @@ namespace {
 using namespace std::chrono_literals;
 using voip::audio::AudioCall;
 using voip::audio::Errc;
+using voip::audio::test::loopback_config;
 using voip::audio::test::Prefer;
 using voip::audio::test::run_for;
 using voip::audio::test::run_until;
 using voip::sdp::Direction;
-
-voip::rtp::Multiplexer::Config loopback() {
-    voip::rtp::Multiplexer::Config c;
-    c.address = asio::ip::make_address("127.0.0.1");
-    return c;
-}
 
 struct Seen {
     std::uint16_t sequence;
@@ -59,8 +54,8 @@ using Call = Prefer<Recorder>;
 
 struct Pair {
     Pair()
-        : a_mux(io, loopback()),
-          b_mux(io, loopback()),
+        : a_mux(io, loopback_config()),
+          b_mux(io, loopback_config()),
           a(std::vector<std::string>{"PCMU"}, a_mux),
           b(std::vector<std::string>{"PCMU"}, b_mux) {
         EXPECT_TRUE(a.open());
@@ -176,7 +171,7 @@ TEST(AudioCallHold, SendonlyAndInactiveIgnoreReceivedAudio) {
 TEST(AudioCallHold, ChangedRemoteAddressIsApplied) {
     Pair p;
     ASSERT_FALSE(testing::Test::HasFailure());
-    voip::rtp::Multiplexer c_mux(p.io, loopback());
+    voip::rtp::Multiplexer c_mux(p.io, loopback_config());
     Call c(std::vector<std::string>{"PCMU"}, c_mux);
     ASSERT_TRUE(c.open());
     // C plays B's part towards A but only listens (a sender would make A latch onto it,
@@ -202,7 +197,7 @@ TEST(AudioCallHold, ChangedRemoteAddressIsApplied) {
 
 TEST(AudioCallHold, UpdateMediaErrorsChangeNothing) {
     asio::io_context io;
-    voip::rtp::Multiplexer mux(io, loopback());
+    voip::rtp::Multiplexer mux(io, loopback_config());
     Call idle(std::vector<std::string>{"PCMU"}, mux);
     ASSERT_TRUE(idle.open());
     EXPECT_EQ(idle.update_media({}).error(), Errc::not_started);

@@ -23,15 +23,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using voip::audio::AudioCall;
+using voip::audio::test::loopback_config;
 using voip::audio::test::Prefer;
 using voip::audio::test::run_for;
 using voip::audio::test::run_until;
-
-voip::rtp::Multiplexer::Config loopback() {
-    voip::rtp::Multiplexer::Config c;
-    c.address = asio::ip::make_address("127.0.0.1");
-    return c;
-}
 
 class Recorder : public AudioCall {
 public:
@@ -63,8 +58,8 @@ std::vector<float> chirp(std::size_t samples, double rate) {
 TEST(AudioCallQueue, ChunksOfAnySizeGoOutInOrderWithoutGaps) {
     // An 8 kHz call on PCMU: no resampling, so a lost or repeated sample would show.
     asio::io_context io;
-    voip::rtp::Multiplexer a_mux(io, loopback());
-    voip::rtp::Multiplexer b_mux(io, loopback());
+    voip::rtp::Multiplexer a_mux(io, loopback_config());
+    voip::rtp::Multiplexer b_mux(io, loopback_config());
     voip::audio::AudioConfig config;
     config.sample_rate = 8000;
     Prefer<Recorder> a(std::vector<std::string>{"PCMU"}, a_mux, config);
@@ -104,8 +99,8 @@ TEST(AudioCallQueue, LongerPacketsThanOurPacketTimeAreDecoded) {
     // The far end sends 30 ms PCMU packets (240 bytes) while we play 20 ms frames: the playout
     // buffer grows once to fit them instead of failing every decode.
     asio::io_context io;
-    voip::rtp::Multiplexer a_mux(io, loopback());
-    voip::rtp::Multiplexer b_mux(io, loopback());
+    voip::rtp::Multiplexer a_mux(io, loopback_config());
+    voip::rtp::Multiplexer b_mux(io, loopback_config());
     Prefer<Recorder> a(std::vector<std::string>{"PCMU"}, a_mux);
     Prefer<Recorder> b(std::vector<std::string>{"PCMU"}, b_mux);
     voip::audio::test::connect(a, b, voip::sdp::CryptoPolicy::off);

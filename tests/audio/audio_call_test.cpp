@@ -30,15 +30,10 @@ namespace {
 using namespace std::chrono_literals;
 using voip::audio::AudioCall;
 using voip::audio::test::Clock;
+using voip::audio::test::loopback_config;
 using voip::audio::test::Prefer;
 using voip::audio::test::run_for;
 using voip::audio::test::run_until;
-
-voip::rtp::Multiplexer::Config loopback() {
-    voip::rtp::Multiplexer::Config c;
-    c.address = asio::ip::make_address("127.0.0.1");
-    return c;
-}
 
 struct Seen {
     std::uint8_t payload_type;
@@ -71,8 +66,8 @@ protected:
 struct Pair {
     explicit Pair(const std::string& codec,
                   voip::sdp::CryptoPolicy crypto = voip::sdp::CryptoPolicy::off)
-        : a_mux(io, loopback()),
-          b_mux(io, loopback()),
+        : a_mux(io, loopback_config()),
+          b_mux(io, loopback_config()),
           a(std::vector{codec}, a_mux),
           b(std::vector{codec}, b_mux) {
         voip::audio::test::connect(a, b, crypto);
@@ -110,7 +105,7 @@ TEST(AudioCall, DtmfArrivesInOrderEachOnce) {
 
 TEST(AudioCall, DtmfNeedsTelephoneEventAndAValidDigit) {
     asio::io_context io;
-    voip::rtp::Multiplexer mux(io, loopback());
+    voip::rtp::Multiplexer mux(io, loopback_config());
     voip::audio::AudioConfig no_te;
     no_te.telephone_event = false;
     Prefer<Sniffer> a(std::vector<std::string>{"PCMU"}, mux, no_te);
@@ -178,8 +173,8 @@ TEST(AudioCall, TimestampsFollowTheClockThroughSpeechSilenceAndDtmf) {
 // sequence numbers and timestamps of its own.
 TEST(AudioCall, CallsStartedApartShareTheClockAndKeepTheirOwnTimestamps) {
     asio::io_context io;
-    voip::rtp::Multiplexer a_mux(io, loopback());
-    voip::rtp::Multiplexer b_mux(io, loopback());
+    voip::rtp::Multiplexer a_mux(io, loopback_config());
+    voip::rtp::Multiplexer b_mux(io, loopback_config());
     Prefer<Sniffer> a1(std::vector<std::string>{"PCMU"}, a_mux);
     Prefer<Sniffer> b1(std::vector<std::string>{"PCMU"}, b_mux);
     Prefer<Sniffer> a2(std::vector<std::string>{"PCMU"}, a_mux);
@@ -267,8 +262,8 @@ TEST(AudioCall, OpusRecoversLostFramesFromTheNextPacketsFec) {
     for (const std::string codec : {"opus", "PCMU"}) {
         SCOPED_TRACE(codec);
         asio::io_context io;
-        voip::rtp::Multiplexer a_mux(io, loopback());
-        voip::rtp::Multiplexer b_mux(io, loopback());
+        voip::rtp::Multiplexer a_mux(io, loopback_config());
+        voip::rtp::Multiplexer b_mux(io, loopback_config());
         Prefer<Sniffer> a(std::vector{codec}, a_mux);
         voip::audio::AudioConfig config;
         config.jitter.min_delay = std::chrono::milliseconds(60);  // the next packet is here
@@ -364,7 +359,7 @@ TEST(AudioCall, SendAudioAwaitable) {
 
 TEST(AudioCall, StopAbortsPendingAndSendBeforeStartFails) {
     asio::io_context io;
-    voip::rtp::Multiplexer mux(io, loopback());
+    voip::rtp::Multiplexer mux(io, loopback_config());
     Prefer<Sniffer> a(std::vector<std::string>{"PCMA"}, mux);
     Prefer<Sniffer> b(std::vector<std::string>{"PCMA"}, mux);
     std::error_code early;
@@ -384,7 +379,7 @@ TEST(AudioCall, StopAbortsPendingAndSendBeforeStartFails) {
 
 TEST(AudioCall, StartRejectsUnknownCodecAndBadAddress) {
     asio::io_context io;
-    voip::rtp::Multiplexer mux(io, loopback());
+    voip::rtp::Multiplexer mux(io, loopback_config());
     AudioCall call(mux);
     ASSERT_TRUE(call.open());
     voip::sdp::Negotiated n;

@@ -10,6 +10,7 @@
 #include <voip/sdp/offer_answer.hpp>
 
 #include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -46,6 +47,14 @@ inline void run_for(asio::io_context& io, std::chrono::milliseconds duration) {
         io.restart();
         io.run_one_for(std::chrono::milliseconds(5));
     }
+}
+
+/// A multiplexer on 127.0.0.1 with the library's port range (it starts at a random even port,
+/// so test processes running side by side do not collide).
+inline rtp::Multiplexer::Config loopback_config() {
+    rtp::Multiplexer::Config config;
+    config.address = asio::ip::make_address("127.0.0.1");
+    return config;
 }
 
 /// About @p seconds of English speech at @p rate from espeak-ng (one sentence without
