@@ -28,8 +28,9 @@ void add_common(CLI::App& sub, RawOptions& raw) {
                    "(repeatable; default udp on port 5062 without an AOR, an ephemeral one with)")
         ->type_name("ADDR");
     sub.add_option("--advertise", raw.advertise,
-                   "IP address put in Contact and SDP (default: the listen address, or the one "
-                   "facing the peer when listening on a wildcard)")
+                   "IP address put in SDP c= for media (default: the listen address, or the "
+                   "one facing the peer when listening on a wildcard); the Contact keeps the "
+                   "SIP transport's own address")
         ->type_name("IP");
     sub.add_option("--rtp-ports", raw.rtp_ports, "RTP port range, e.g. 20000-20999")
         ->type_name("FIRST-LAST");

@@ -66,7 +66,7 @@ struct Options {
     std::optional<sip::Uri> aor;  ///< register there when set
     std::string password;         ///< $SIP_PASSWORD, else the AOR's userinfo password
     std::vector<std::string> listen;
-    std::string advertise;  ///< address for Contact and SDP c= (empty: derived)
+    std::string advertise;  ///< address for SDP c= (empty: derived); not the Contact
     PortRange rtp_ports;
     std::vector<std::string> codecs;  ///< encoding names, preference order
     std::optional<sip::TransportKind> transport;
