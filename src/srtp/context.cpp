@@ -42,19 +42,15 @@ bool libsrtp2_usable() {
 }
 
 // libsrtp2 must be initialised once per process before any context; a function-local static
-// makes that thread-safe. We never call srtp_shutdown: contexts may outlive any owner. With
-// VOIP_SRTP_CRYPTO=openssl in the environment, AES-CM and HMAC-SHA1 go to OpenSSL
-// (openssl_crypto.hpp says why; ~5x cheaper per packet than Debian's NSS build). It is opt-in
-// for now: with it, `voip say` into `voip transcribe` loses the start of the speech on a loaded
-// machine (apps.CliLoopback.SayIntoTranscribe), a start-of-call timing fault that also shows
-// without SRTP and that the slower stock crypto happens to hide; until that is found and fixed
-// the default stays libsrtp2's own. The replacement is process-wide: code using libsrtp2
-// directly in the same process gets OpenSSL's too.
+// makes that thread-safe. We never call srtp_shutdown: contexts may outlive any owner. Then
+// AES-CM and HMAC-SHA1 go to OpenSSL (openssl_crypto.hpp says why) unless the environment
+// says VOIP_SRTP_CRYPTO=builtin (for measuring libsrtp2's own side by side). The replacement is
+// process-wide: code using libsrtp2 directly in the same process gets OpenSSL's too.
 bool ensure_initialised() {
     static const bool ok = [] {
         if (srtp_init() != srtp_err_status_ok && !libsrtp2_usable()) return false;
         const char* choice = std::getenv("VOIP_SRTP_CRYPTO");  // NOLINT(concurrency-mt-unsafe)
-        if (choice != nullptr && std::string_view(choice) == "openssl") {
+        if (choice == nullptr || std::string_view(choice) != "builtin") {
             (void)detail::install_openssl_crypto();
         }
         return true;
