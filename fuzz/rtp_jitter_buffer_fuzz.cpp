@@ -28,6 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::uint8_t op = data[at];
         if ((op & 1) != 0) {
             auto f = jb.pop();
+            // Bit 1: the caller is at a quiet moment and takes the shrink when one is due.
+            if ((op & 2) != 0 && jb.shrink_due()) {
+                const auto extra = jb.pop_extra();
+                if (extra.kind != JitterBuffer::Frame::Kind::buffering) f = extra;
+            }
             if (f.kind == JitterBuffer::Frame::Kind::audio && !f.payload.empty()) {
                 // Payloads carry the low byte of their sequence number.
                 check(f.payload[0] == static_cast<std::uint8_t>(f.sequence));

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -390,7 +391,29 @@ void AudioCall::skip_tick() {
 
 void AudioCall::playout_tick() {
     if (!jitter_ || !receiving_) return;
-    const auto frame = jitter_->pop();
+    std::span<float> out = decode(jitter_->pop());
+    float level = codec::rms(out);
+    // The jitter buffer has a frame of delay to spare: leave out this frame if it and the one
+    // before are between words, and play the next in its place. Never mid-word: 20 ms cut out
+    // of speech is audible and costs a recogniser words.
+    if (jitter_->shrink_due() && quiet(level) && previous_quiet_) {
+        const auto extra = jitter_->pop_extra();
+        if (extra.kind != rtp::JitterBuffer::Frame::Kind::buffering) {
+            out = decode(extra);
+            level = codec::rms(out);
+        }
+    }
+    note_level(level);
+    if (!playout_resampler_) {
+        on_audio(out, level);  // the codec runs at the call's rate: no copy
+        return;
+    }
+    playout_.clear();
+    playout_resampler_->process(out, playout_);
+    on_audio(playout_, codec::rms(playout_));
+}
+
+std::span<float> AudioCall::decode(const rtp::JitterBuffer::Frame& frame) {
     const std::size_t samples = frame_.size();
     std::span<float> out(decoded_.data(), samples);
     switch (frame.kind) {
@@ -434,13 +457,26 @@ void AudioCall::playout_tick() {
             std::fill(out.begin(), out.end(), 0.0F);
             break;
     }
-    if (!playout_resampler_) {
-        on_audio(out, codec::rms(out));  // the codec runs at the call's rate: no copy
-        return;
+    return out;
+}
+
+// Quiet: below -60 dBFS, or within twice the quietest frame of the last second when that is
+// background noise (a noisy line stays above any fixed threshold). The floor counts only up to
+// -46 dBFS: under a steady loud sound (a tone, music) the quietest frame is the sound itself.
+bool AudioCall::quiet(float level) const noexcept {
+    constexpr float silent = 0.001F;
+    constexpr float noise_ceiling = 0.005F;
+    return level <= std::max(silent, 2.0F * std::min(level_floor_, noise_ceiling));
+}
+
+void AudioCall::note_level(float level) noexcept {
+    previous_quiet_ = quiet(level);
+    window_min_level_ = std::min(window_min_level_, level);
+    if (++level_frames_ == level_window) {
+        level_floor_ = window_min_level_;
+        window_min_level_ = std::numeric_limits<float>::max();
+        level_frames_ = 0;
     }
-    playout_.clear();
-    playout_resampler_->process(out, playout_);
-    on_audio(playout_, codec::rms(playout_));
 }
 
 void AudioCall::on_packet(const rtp::PacketView& packet) {

@@ -77,6 +77,7 @@ void JitterBuffer::reset() noexcept {
     buffering_ = true;
     have_previous_ = false;
     window_pops_ = 0;
+    shrink_due_ = false;
 }
 
 void JitterBuffer::resync(std::int64_t index) noexcept {
@@ -209,15 +210,10 @@ JitterBuffer::Frame JitterBuffer::pop() {
         return frame;
     }
     // Shrink: if the depth never fell below target + 1 during a whole window, one frame of
-    // delay is not needed; drop the oldest frame.
+    // delay is not needed. The caller leaves out a quiet frame and calls pop_extra().
     window_min_depth_ = window_pops_ == 0 ? depth : std::min(window_min_depth_, depth);
     if (++window_pops_ >= config_.adapt_window) {
-        if (window_min_depth_ > target_ + 1) {
-            Slot& old = slot(next_);
-            if (old.used && old.index == next_) old.used = false;
-            ++next_;
-            ++stats_.discarded;
-        }
+        shrink_due_ = window_min_depth_ > target_ + 1;
         window_pops_ = 0;
     }
 
@@ -230,9 +226,23 @@ JitterBuffer::Frame JitterBuffer::pop() {
         ++stats_.buffering;
         return frame;
     }
+    return play_next();
+}
+
+JitterBuffer::Frame JitterBuffer::pop_extra() {
+    const bool still_deep = shrink_due_ && !buffering_ && depth_frames() > target_;
+    shrink_due_ = false;
+    if (!still_deep) return Frame{};  // the jitter grew back meanwhile: keep the delay
+    ++stats_.discarded;
+    return play_next();
+}
+
+JitterBuffer::Frame JitterBuffer::play_next() {
     playing_ = true;
+    Frame frame;
     frame.sequence = static_cast<std::uint16_t>(next_);
-    if (present) {
+    Slot& s = slot(next_);
+    if (s.used && s.index == next_) {
         s.used = false;
         frame.kind = Frame::Kind::audio;
         frame.payload = std::span<const std::uint8_t>(storage(next_), s.size);

@@ -231,6 +231,10 @@ std::vector<Played> simulate(JitterBuffer& jb, std::uint32_t first, std::uint32_
             ++next;
         }
         auto f = jb.pop();
+        if (jb.shrink_due()) {  // a caller at a quiet moment: leave this frame out
+            const auto extra = jb.pop_extra();
+            if (extra.kind != Kind::buffering) f = extra;
+        }
         const std::int64_t delay =
             f.kind == Kind::audio ? tick - 20 * std::int64_t{f.timestamp / 160} : 0;
         frames.push_back({f, delay});
@@ -270,6 +274,62 @@ TEST(JitterBuffer, AdaptsDepthToJitterAndBack) {
         EXPECT_EQ(it->frame.kind, Kind::audio);
         EXPECT_LE(it->delay_ms, 40);
     }
+}
+
+TEST(JitterBuffer, LeavesTheShrinkToTheCaller) {
+    // Playout starts 100 ms behind a jitter-free stream whose target is one frame: the extra
+    // delay is spare, but the buffer never drops a frame by itself (it might be mid-word).
+    JitterBuffer jb{config(20ms, 100ms)};
+    std::uint32_t pushed = 0;
+    std::uint16_t expected = 0;
+    for (std::uint32_t tick = 0; tick < 150; ++tick) {
+        push(jb, pushed, tick * 20ms);
+        ++pushed;
+        const auto f = jb.pop();
+        if (f.kind == Kind::buffering) continue;
+        ASSERT_EQ(f.kind, Kind::audio) << tick;
+        EXPECT_EQ(f.sequence, expected) << tick;  // every frame, in order, none skipped
+        ++expected;
+    }
+    EXPECT_TRUE(jb.shrink_due());
+    EXPECT_EQ(jb.statistics().discarded, 0U);
+    const auto depth = jb.depth_frames();
+    EXPECT_GE(depth, 3U);
+
+    // The caller leaves out the frame it just had and takes the next in the same period.
+    push(jb, pushed, 150 * 20ms);
+    ++pushed;
+    const auto left_out = jb.pop();
+    ASSERT_EQ(left_out.kind, Kind::audio);
+    EXPECT_EQ(left_out.sequence, expected);
+    const auto extra = jb.pop_extra();
+    ASSERT_EQ(extra.kind, Kind::audio);
+    EXPECT_EQ(extra.sequence, static_cast<std::uint16_t>(expected + 1));
+    EXPECT_EQ(jb.depth_frames(), depth - 1);  // one frame less behind the sender
+    EXPECT_EQ(jb.statistics().discarded, 1U);
+    EXPECT_FALSE(jb.shrink_due());
+
+    // Not due any more: pop_extra() gives nothing and takes nothing.
+    const auto none = jb.pop_extra();
+    EXPECT_EQ(none.kind, Kind::buffering);
+    EXPECT_EQ(jb.depth_frames(), depth - 1);
+    EXPECT_EQ(jb.statistics().discarded, 1U);
+}
+
+TEST(JitterBuffer, ShrinkIsCancelledWhenTheDepthFellMeanwhile) {
+    JitterBuffer jb{config(20ms, 100ms)};
+    std::uint32_t tick = 0;
+    for (; tick < 150; ++tick) {
+        push(jb, tick, tick * 20ms);
+        (void)jb.pop();
+    }
+    ASSERT_TRUE(jb.shrink_due());
+    // The sender stalls: playout eats into the spare delay until only the target is left.
+    while (jb.depth_frames() > 1)
+        (void)jb.pop();
+    EXPECT_EQ(jb.pop_extra().kind, Kind::buffering);
+    EXPECT_FALSE(jb.shrink_due());
+    EXPECT_EQ(jb.statistics().discarded, 0U);
 }
 
 TEST(JitterBuffer, ResyncsOnNewSsrcAndSequenceJump) {

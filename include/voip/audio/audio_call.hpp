@@ -55,6 +55,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -226,6 +227,9 @@ private:
     void on_tick(MediaClock::Clock::time_point now);
     void send_tick();
     void playout_tick();
+    [[nodiscard]] std::span<float> decode(const rtp::JitterBuffer::Frame& frame);
+    [[nodiscard]] bool quiet(float level) const noexcept;
+    void note_level(float level) noexcept;
     void finish_pending(std::error_code ec);
     void apply_direction(sdp::Direction direction, bool remote_unspecified);
     void skip_tick();
@@ -276,6 +280,12 @@ private:
     std::vector<float> playout_;  // resampled frame (empty when no resampler)
     bool receiving_ = false;      // the first packet arrived
     std::size_t concealed_run_ = 0;
+    // Where the jitter buffer may shrink: the received level's floor over the last second.
+    static constexpr std::uint32_t level_window = 50;  // frames
+    float level_floor_ = 0;
+    float window_min_level_ = std::numeric_limits<float>::max();
+    std::uint32_t level_frames_ = 0;
+    bool previous_quiet_ = false;
 
     AudioStats stats_;
 };

@@ -18,7 +18,10 @@
 /// Playout follows sequence numbers (one packet = one frame of `Config::frame`). The depth
 /// target follows the interarrival jitter (RFC 3550 §A.8 estimator): about 3 × jitter + one
 /// frame, clamped to [min_delay, max_delay]. The buffer grows by holding playout for a frame
-/// and shrinks by discarding one frame when it stayed deeper than needed for a whole window.
+/// and shrinks by one frame when it stayed deeper than needed for a whole window. It does not
+/// drop that frame by itself: 20 ms cut out of a word is audible (and throws a stateful
+/// decoder out of step), so it says shrink_due() and the caller, which hears the audio, leaves
+/// out a frame where the far end is quiet (AudioCall: between words) and calls pop_extra().
 /// Memory: `capacity` slots whose payload room grows to the largest payload seen so far (in 64-byte
 /// steps, at most `max_payload`): 32 × 192 bytes for 20 ms G.711, not 32 × an MTU. A push only
 /// allocates when a payload is larger than any before it, so a steady stream never does.
@@ -84,7 +87,7 @@ public:
         std::uint64_t lost = 0;       ///< lost frames returned (concealed)
         std::uint64_t buffering = 0;  ///< buffering frames returned while playing (underrun/grow)
         std::uint64_t underruns = 0;  ///< times playout ran dry and re-buffered
-        std::uint64_t discarded = 0;  ///< frames dropped to shrink depth or on overflow
+        std::uint64_t discarded = 0;  ///< frames left out to shrink depth, or dropped on overflow
         std::uint64_t resyncs = 0;    ///< restarts on SSRC change or sequence jump
         std::chrono::milliseconds depth{0};         ///< frames buffered ahead of playout
         std::chrono::milliseconds target_depth{0};  ///< current adaptive target
@@ -105,6 +108,16 @@ public:
 
     /// The next frame; call once per frame period.
     Frame pop();
+
+    /// One frame of delay is no longer needed: the depth stayed above target + 1 for a whole
+    /// adaptation window. Stays set until pop_extra() or the next window says otherwise.
+    [[nodiscard]] bool shrink_due() const noexcept { return shrink_due_; }
+    /// Shrinks by one frame: a second frame in the same period, for a caller that leaves out
+    /// the one pop() just gave (decoded, so its codec stays in step, but not played: it was
+    /// quiet) and plays this one in its place. Counted in `discarded` as well as where pop()
+    /// counts it. Returns a buffering frame and changes nothing if no shrink is due any more
+    /// (the jitter grew back since the window ended).
+    Frame pop_extra();
 
     [[nodiscard]] Statistics statistics() const noexcept;
     /// Frames between playout and the newest packet (holes included).
@@ -127,6 +140,7 @@ private:
     };
 
     void resync(std::int64_t index) noexcept;
+    Frame play_next();
     void update_jitter(std::uint32_t timestamp, Clock::time_point arrival) noexcept;
     void update_target() noexcept;
     [[nodiscard]] std::size_t frames_of(std::chrono::microseconds duration) const noexcept;
@@ -158,6 +172,7 @@ private:
     // Depth adaptation window.
     std::size_t window_pops_ = 0;
     std::size_t window_min_depth_ = 0;
+    bool shrink_due_ = false;
 };
 
 }  // namespace voip::rtp
