@@ -1,22 +1,38 @@
 #pragma once
 /// @file
-/// audio::MediaClock: one 20 ms clock per io_context that ticks every call attached to it.
+/// audio::MediaClock: one 20 ms clock per io_context that ticks every call attached to it,
+/// the calls spread over phases of the 20 ms grid.
 ///
 /// A paced sender per call with a timer each costs one timer expiry, one epoll wake-up and one
 /// context switch per call every 20 ms; with many calls that, not the media work, dominates the
-/// CPU (bench/audio_path). The clock keeps one steady_timer on an absolute 20 ms grid (never
-/// "now + 20 ms", so lateness does not accumulate) and on each wake-up calls every subscriber
-/// with the time; each subscriber keeps its own audio::Pacer (its own catch-up bound and
-/// skipped count), started on a point of the shared grid.
+/// CPU (bench/audio_path). The clock keeps one steady_timer on an absolute grid (never
+/// "now + period", so lateness does not accumulate); each subscriber keeps its own
+/// audio::Pacer (its own catch-up bound and skipped count), started on a point of the grid.
 ///
-/// Calls started at different moments are therefore phase-aligned to the one grid: a call's
-/// first packet goes out at the next grid point after it attached (at most 20 ms later), and
-/// from then on all calls of the io_context send in the same wake-up. Each call's RTP
-/// timestamps stay its own and continuous.
+/// Phases. The 20 ms period is cut into `phases()` slots (20 by default, 1 ms apart). A new
+/// subscriber joins the least-populated slot (ties: the one whose next point comes first) and
+/// is ticked every 20 ms at its slot's offset: slot s ticks at origin + s × period / phases +
+/// n × period. The timer wakes at each occupied slot's point and ticks only that slot's
+/// subscribers. Why not one wake-up for all (as this clock first did): with 1,000 calls that
+/// is a burst of 1,000 encodes + protects + sendto's (~5 ms) every 20 ms; the far end receives
+/// 1,000 packets in a clump, and whatever delays part of the burst (its own burst, a reader
+/// behind on other sockets) shows up as RFC 3550 interarrival jitter. Spread over 20 slots
+/// the bursts are 20 times smaller while the cost stays one timer for everyone: at most
+/// phases × 50 wake-ups a second (1,000/s), far below one timer per call (50 × N/s).
+/// `set_phases(1)` gives the single burst back.
+///
+/// A call's first packet goes out at its slot's next point after it attached (at most 20 ms
+/// later; at once when the clock was idle) and never on points from before it existed. Each
+/// call's RTP timestamps stay its own and continuous; only the moment within the 20 ms at
+/// which it sends is chosen by the clock.
+///
+/// A late wake-up ticks every slot whose point has passed since the last one, oldest first,
+/// each at most once (the Pacers catch up the missed points, bounded); so one slot's tick
+/// never ticks another slot early.
 ///
 /// It is an Asio service: `MediaClock::of(io)` returns the io_context's clock, created on first
-/// use. The timer runs while anyone is attached and stops at the first tick after the last one
-/// left. Subscribers may attach or detach (themselves or others) from inside a tick.
+/// use. The timer runs while anyone is attached and stops at the first wake-up after the last
+/// one left. Subscribers may attach or detach (themselves or others) from inside a tick.
 ///
 /// Threading: the library's rule (one thread runs the io_context, or every subscriber shares
 /// the one strand): attach, detach and ticks all happen on that thread.
@@ -27,7 +43,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace voip::audio {
@@ -35,13 +53,18 @@ namespace voip::audio {
 class MediaClock final : public asio::io_context::service {
 public:
     using Clock = std::chrono::steady_clock;
-    /// The grid: RTP packet time of every call (20 ms).
+    /// RTP packet time of every call (20 ms): each subscriber is ticked once per period.
     static constexpr std::chrono::milliseconds period{20};
+    /// Slots per period unless set_phases() says otherwise: 1 ms apart.
+    static constexpr std::size_t default_phases = 20;
+    /// Most slots per period set_phases() accepts (100 µs apart).
+    static constexpr std::size_t max_phases = 200;
 
     /// Something ticked by the clock (AudioCall holds one).
     class Subscriber {
     public:
-        /// A grid point has come: @p now is the time of the wake-up (at or after the point).
+        /// A point of this subscriber's slot has come: @p now is the time of the wake-up (at
+        /// or after the point).
         virtual void on_media_tick(Clock::time_point now) = 0;
 
     protected:
@@ -65,30 +88,68 @@ public:
     MediaClock(MediaClock&&) = delete;
     MediaClock& operator=(MediaClock&&) = delete;
 
-    /// Ticks @p subscriber from now on; returns the grid point of its first tick (start an
-    /// audio::Pacer there). When nothing was attached the grid restarts at the current time.
+    /// Cuts the period into @p count slots (1 = every subscriber in one wake-up). Only while
+    /// nobody is attached (std::logic_error otherwise); @p count must divide the period in
+    /// nanoseconds and be 1..max_phases (std::invalid_argument otherwise).
+    void set_phases(std::size_t count);
+    /// Slots per period.
+    [[nodiscard]] std::size_t phases() const noexcept { return phases_.size(); }
+
+    /// Ticks @p subscriber from now on, in the least-populated slot; returns the grid point of
+    /// its first tick (start an audio::Pacer there; the following ones are period apart).
+    /// When nothing was attached the grid restarts at the current time (first tick at once).
     /// Attaching twice is a programmer error (std::logic_error).
     Clock::time_point attach(Subscriber& subscriber);
-    /// Stops ticking @p subscriber; no-op if it is not attached. Safe from inside a tick
-    /// (a subscriber detached during a tick is not called after that).
+    /// Stops ticking @p subscriber and frees its place in its slot; no-op if it is not
+    /// attached. Safe from inside a tick (a subscriber detached during a tick is not called
+    /// after that).
     void detach(Subscriber& subscriber) noexcept;
 
     /// Subscribers attached now.
-    [[nodiscard]] std::size_t subscribers() const noexcept;
-    /// Timer wake-ups so far (one per grid point while anyone is attached).
+    [[nodiscard]] std::size_t subscribers() const noexcept { return attached_; }
+    /// Subscribers attached now in slot @p phase (0 if out of range).
+    [[nodiscard]] std::size_t subscribers_in_phase(std::size_t phase) const noexcept;
+    /// The slot of @p subscriber, if attached.
+    [[nodiscard]] std::optional<std::size_t> phase_of(const Subscriber& subscriber) const noexcept;
+    /// Timer wake-ups so far while anyone was attached (at most one per occupied slot point).
     [[nodiscard]] std::uint64_t wakeups() const noexcept { return wakeups_; }
 
 private:
+    struct Entry {
+        Subscriber* subscriber;  // null: detached during a tick, removed after it
+        std::uint64_t first;     // grid index of its first tick
+    };
+    struct Phase {
+        std::vector<Entry> entries;
+        std::size_t attached = 0;  // non-null entries
+    };
+    // The grid: point j is at start_ + j × step_, in slot j % phases().
+
     void shutdown() override;
-    void arm();
+    [[nodiscard]] Clock::time_point time_of(std::uint64_t index) const noexcept;
+    /// Index of the first point at or after @p t.
+    [[nodiscard]] std::uint64_t first_index_at_or_after(Clock::time_point t) const noexcept;
+    /// Index of the last point at or before @p t (t >= start_).
+    [[nodiscard]] std::uint64_t last_index_at_or_before(Clock::time_point t) const noexcept;
+    /// The first index >= @p from in slot @p phase.
+    [[nodiscard]] std::uint64_t next_index_in(std::size_t phase, std::uint64_t from) const noexcept;
+    /// (slot, position in it) of @p subscriber, if attached.
+    [[nodiscard]] std::optional<std::pair<std::size_t, std::size_t>> locate(
+        const Subscriber& subscriber) const noexcept;
+    void tick_phase(std::size_t phase, std::uint64_t index, Clock::time_point now);
+    void arm_next();
+    void arm(std::uint64_t index);
     void on_timer(std::error_code ec);
-    [[nodiscard]] Clock::time_point first_point_after(Clock::time_point t) const noexcept;
     void compact() noexcept;
 
     asio::steady_timer timer_;
-    std::vector<Subscriber*> subscribers_;  // null: detached during a tick, removed after it
-    Clock::time_point start_{};             // grid origin
-    Clock::time_point next_{};              // the timer's expiry
+    std::vector<Phase> phases_;
+    std::chrono::nanoseconds step_;
+    Clock::time_point start_{};     // grid origin
+    std::uint64_t next_ = 0;        // first grid index not yet ticked (nor skipped)
+    std::uint64_t armed_at_ = 0;    // the timer's expiry, when armed_
+    std::uint64_t generation_ = 0;  // of the pending wait; an older completion is ignored
+    std::size_t attached_ = 0;
     bool armed_ = false;
     bool ticking_ = false;
     bool holes_ = false;
