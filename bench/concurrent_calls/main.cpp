@@ -15,11 +15,21 @@
 // Raw libopus encode+decode of one 20 ms frame (complexity 5, 16 kHz) is timed in the same
 // run, so the Opus rows can be read against the codec's own cost.
 //
+// The talker streams its clip in --talk-chunk-ms pieces (default 100 ms), the next one queued
+// when the last was sent, as a prompt player or a relay feeds a call; --talk-chunk-ms 0 queues
+// the whole 1.6 s clip at once each time (the benchmark's first form: every call then holds
+// its own copy of the clip, 51 KiB of floats, which the memory figures count).
+//
+// --phases K sets audio::MediaClock's slots per 20 ms in both processes (default 20, 1 ms
+// apart; 1 = every call of a process sends in the same wake-up, the clock's old behaviour).
+//
 // Usage: concurrent_calls_bench [--calls 50,100,...] [--seconds 5] [--codecs pcmu,pcmu-srtp,opus]
-//                               [--realtime 1] [--receive-batch N]
-//        (internal) concurrent_calls_bench talk CODEC SRTP N SECONDS RECEIVE_BATCH
+//                               [--realtime 1] [--receive-batch N] [--phases K]
+//                               [--talk-chunk-ms MS]
+//        (internal) concurrent_calls_bench talk CODEC SRTP N SECONDS RECEIVE_BATCH PHASES MS
 
 #include <voip/audio/audio_call.hpp>
+#include <voip/audio/media_clock.hpp>
 #include <voip/audio/voice_activity_call.hpp>
 #include <voip/codec/registry.hpp>
 #include <voip/log.hpp>
@@ -37,6 +47,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <malloc.h>
 #include <memory>
 #include <optional>
 #include <sched.h>
@@ -61,7 +72,6 @@ using namespace std::chrono_literals;
 using voip::bench::Echo;
 using voip::bench::rss_kib;
 using voip::bench::talk_signal;
-using voip::bench::Talker;
 
 constexpr std::uint32_t call_rate = 8000;  // PCMU's own rate: no resampling in the PCMU rows
 constexpr int opus_complexity = 5;
@@ -72,6 +82,41 @@ voip::AudioConfig audio_config() {
 
 // rtp::Multiplexer::Config::receive_batch of both processes (--receive-batch).
 std::size_t receive_batch = 0;
+// audio::MediaClock slots per period of both processes (--phases).
+std::size_t phases = voip::audio::MediaClock::default_phases;
+// The talker's queued piece of its clip (--talk-chunk-ms; 0: the whole clip).
+std::size_t talk_chunk_ms = 100;
+
+std::size_t heap_in_use() {
+    return mallinfo2().uordblks;
+}
+
+// Speaks the clip over and over, `chunk` samples at a time (0: all of it), the next piece
+// queued from on_audio_sent, i.e. in the tick that sent the last frame of the one before.
+class StreamingTalker : public voip::AudioCall {
+public:
+    StreamingTalker(voip::rtp::Multiplexer& mux, voip::AudioConfig config, std::string codec,
+                    const std::vector<float>* clip, std::size_t chunk)
+        : AudioCall(mux, std::move(config)),
+          codec_(std::move(codec)),
+          clip_(clip),
+          chunk_(chunk == 0 ? clip->size() : chunk) {}
+    void talk() {
+        const std::size_t n = std::min(chunk_, clip_->size() - position_);
+        send_audio(std::span(clip_->data() + position_, n));
+        position_ = (position_ + n) % clip_->size();
+    }
+
+protected:
+    [[nodiscard]] std::vector<std::string> codec_preference() const override { return {codec_}; }
+    void on_audio_sent() override { talk(); }
+
+private:
+    std::string codec_;
+    const std::vector<float>* clip_;
+    std::size_t chunk_;
+    std::size_t position_ = 0;
+};
 
 voip::rtp::Multiplexer::Config mux_config(std::uint16_t first, std::uint16_t last) {
     voip::rtp::Multiplexer::Config mc;
@@ -152,16 +197,20 @@ struct Totals {
 // ---- the talking side (child process) ----
 int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     asio::io_context io(1);
+    voip::audio::MediaClock::of(io).set_phases(phases);
     voip::rtp::Multiplexer mux(io, mux_config(16384, 24575));
     const auto config = audio_config();
     const auto clip = talk_signal(call_rate);
     const auto policy = srtp ? voip::sdp::CryptoPolicy::required : voip::sdp::CryptoPolicy::off;
-    std::vector<std::unique_ptr<Talker>> calls;
+    std::vector<std::unique_ptr<StreamingTalker>> calls;
     std::vector<voip::sdp::SessionDescription> offers;
-    // A fresh process: its RSS growth over the calls is their memory.
+    // A fresh process: its RSS growth over the calls is their memory; the heap in use
+    // (mallinfo2) is the part malloc hands out, the rest of the RSS growth is its overhead.
     const long baseline = rss_kib();
+    const std::size_t heap0 = heap_in_use();
     for (int i = 0; i < n; ++i) {
-        auto& t = *calls.emplace_back(std::make_unique<Talker>(mux, config, codec, &clip));
+        auto& t = *calls.emplace_back(std::make_unique<StreamingTalker>(
+            mux, config, codec, &clip, call_rate * talk_chunk_ms / 1000));
         if (!t.open()) throw std::runtime_error("talker: cannot open an RTP port");
         offers.push_back(voip::sdp::create_offer(t.local_media("127.0.0.1", policy).value(),
                                                  {.session_id = static_cast<std::uint64_t>(i + 1)})
@@ -187,10 +236,11 @@ int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     Totals totals;
     for (const auto& call : calls)
         totals.add(*call);
+    const auto heap_kib = static_cast<double>(heap_in_use() - heap0) / 1024.0;
     std::ostringstream result;
     result << cpu / seconds * 100 << " " << rss_kib() - baseline << " " << totals.received << " "
            << totals.lost << " " << totals.jitter_sum_ms << " " << totals.jitter_max_ms << " "
-           << totals.skipped;
+           << totals.skipped << " " << heap_kib;
     send_frame(STDOUT_FILENO, "RESULT", result.str());
     io.run_for(1000ms);
     for (auto& call : calls)
@@ -252,6 +302,8 @@ struct Row {
     double talker_cpu = 0;
     double rss_mib = 0;
     double per_call_kib = 0;     // the talker's RSS growth / N (a fresh process)
+    double heap_kib = 0;         // the talker's heap in use growth / N
+    double echo_heap_kib = 0;    // the echo side's heap in use growth / N (exact despite reuse)
     double echo_growth_kib = 0;  // the echo side's, over its baseline (reused heap: lower)
     double loss_percent = 0;
     double jitter_mean = 0;
@@ -262,10 +314,13 @@ struct Row {
 Row run_echo_step(const std::string& label, const std::string& codec, bool srtp, int n,
                   double seconds) {
     const long baseline = rss_kib();
+    const std::size_t heap0 = heap_in_use();
     const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
     Child child = spawn_talker({self, "talk", codec, srtp ? "1" : "0", std::to_string(n),
-                                std::to_string(seconds), std::to_string(receive_batch)});
+                                std::to_string(seconds), std::to_string(receive_batch),
+                                std::to_string(phases), std::to_string(talk_chunk_ms)});
     asio::io_context io(1);
+    voip::audio::MediaClock::of(io).set_phases(phases);
     std::optional<Row> row;
     {
         voip::rtp::Multiplexer mux(io, mux_config(24576, 32767));
@@ -301,6 +356,7 @@ Row run_echo_step(const std::string& label, const std::string& codec, bool srtp,
             std::chrono::duration<double>(seconds)));
         const double cpu = voip::bench::thread_cpu_seconds() - cpu0;
         const long rss = rss_kib();
+        const std::size_t heap = heap_in_use();
         Totals ours;
         for (const auto& call : calls)
             ours.add(*call);
@@ -327,6 +383,7 @@ Row run_echo_step(const std::string& label, const std::string& codec, bool srtp,
         r.cpu = cpu / seconds * 100;
         r.rss_mib = static_cast<double>(rss) / 1024.0;
         r.echo_growth_kib = static_cast<double>(rss - baseline) / n;
+        r.echo_heap_kib = (static_cast<double>(heap) - static_cast<double>(heap0)) / 1024.0 / n;
         double t_cpu = 0;
         long t_growth = 0;
         std::uint64_t t_received = 0;
@@ -334,8 +391,10 @@ Row run_echo_step(const std::string& label, const std::string& codec, bool srtp,
         double t_jsum = 0;
         double t_jmax = 0;
         std::uint64_t t_skipped = 0;
+        double t_heap = 0;
         std::istringstream(talker_result) >> t_cpu >> t_growth >> t_received >> t_lost >> t_jsum >>
-            t_jmax >> t_skipped;
+            t_jmax >> t_skipped >> t_heap;
+        r.heap_kib = talker_result.empty() ? -1 : t_heap / n;
         r.talker_cpu = talker_result.empty() ? -1 : t_cpu;
         r.per_call_kib = talker_result.empty() ? -1 : static_cast<double>(t_growth) / n;
         const double received = static_cast<double>(ours.received + t_received);
@@ -373,21 +432,25 @@ int orchestrate(const std::vector<int>& steps, double seconds,
     }
     std::printf(
         "concurrent_calls_bench: full-duplex echo calls on 127.0.0.1, talker = a second process, "
-        "%g s window after 1.5 s warm-up; %u CPUs; calls at %u Hz; receive_batch %zu; SRTP "
-        "crypto: %s\n",
-        seconds, std::thread::hardware_concurrency(), call_rate, receive_batch,
+        "%g s window after 1.5 s warm-up; %u CPUs; calls at %u Hz; receive_batch %zu; media "
+        "clock phases %zu; talker queues %s; SRTP crypto: %s\n",
+        seconds, std::thread::hardware_concurrency(), call_rate, receive_batch, phases,
+        talk_chunk_ms == 0 ? "the whole 1.6 s clip"
+                           : (std::to_string(talk_chunk_ms) + " ms pieces").c_str(),
         std::string(voip::srtp::crypto_backend()).c_str());
     std::printf(
         "  cpu%% = the echo process (one io_context thread), talker%% = the talking process; "
         "loss both directions; jitter = RFC 3550 interarrival, ms; KiB/call = the talker's RSS "
-        "growth / N (fresh process); echoKiB = the echo side's (heap reused across steps)\n");
+        "growth / N (fresh process), heapKiB its heap in use (mallinfo2) / N; echoKiB = the echo "
+        "side's RSS growth / N (heap reused across steps, so low), echoHeap its heap in use / N\n");
     const double opus_ns = voip::bench::raw_codec_ns(audio_config(), "opus");
     std::printf(
         "  raw libopus encode+decode, complexity 5, 16 kHz, 20 ms frame: %.1f us -> %.2f%% of a "
         "core per call leg (50 frames/s), %.2f%% per full-duplex echo call (2 legs here)\n",
         opus_ns / 1000.0, opus_ns * 50 / 1e7, 2 * opus_ns * 50 / 1e7);
-    std::printf("%-10s %6s %7s %8s %8s %9s %8s %8s %8s %8s %8s\n", "codec", "N", "cpu%", "talker%",
-                "rss_MiB", "KiB/call", "echoKiB", "loss%", "jit_avg", "jit_max", "skipped");
+    std::printf("%-10s %6s %7s %8s %8s %9s %8s %8s %8s %8s %8s %8s %8s\n", "codec", "N", "cpu%",
+                "talker%", "rss_MiB", "KiB/call", "heapKiB", "echoKiB", "echoHeap", "loss%",
+                "jit_avg", "jit_max", "skipped");
     for (const auto& label : codecs) {
         const bool srtp = label == "pcmu-srtp";
         const std::string codec = label == "opus" ? "opus" : "PCMU";
@@ -399,10 +462,11 @@ int orchestrate(const std::vector<int>& steps, double seconds,
                 std::printf("%-10s %6d  failed: %s\n", label.c_str(), n, e.what());
                 break;
             }
-            std::printf("%-10s %6d %7.1f %8.1f %8.1f %9.1f %8.1f %8.3f %8.2f %8.2f %8llu\n",
-                        r.label.c_str(), r.n, r.cpu, r.talker_cpu, r.rss_mib, r.per_call_kib,
-                        r.echo_growth_kib, r.loss_percent, r.jitter_mean, r.jitter_max,
-                        static_cast<unsigned long long>(r.skipped));
+            std::printf(
+                "%-10s %6d %7.1f %8.1f %8.1f %9.1f %8.1f %8.1f %8.1f %8.3f %8.2f %8.2f %8llu\n",
+                r.label.c_str(), r.n, r.cpu, r.talker_cpu, r.rss_mib, r.per_call_kib, r.heap_kib,
+                r.echo_growth_kib, r.echo_heap_kib, r.loss_percent, r.jitter_mean, r.jitter_max,
+                static_cast<unsigned long long>(r.skipped));
             std::fflush(stdout);
             if (r.loss_percent > 0.1 || r.jitter_mean > 5.0) {
                 std::printf("%-10s stop: loss > 0.1%% or mean jitter > 5 ms at N=%d\n",
@@ -420,8 +484,10 @@ int main(int argc, char** argv) {
     try {
         voip::log::set_level(voip::log::Level::error);
         const std::vector<std::string> args(argv + 1, argv + argc);
-        if (args.size() == 6 && args[0] == "talk") {
+        if (args.size() == 8 && args[0] == "talk") {
             receive_batch = std::stoul(args[5]);
+            phases = std::stoul(args[6]);
+            talk_chunk_ms = std::stoul(args[7]);
             return run_talker(args[1], args[2] == "1", std::stoi(args[3]), std::stod(args[4]));
         }
         std::vector<int> steps{50, 100, 250, 500, 1000, 1500, 2000};
@@ -437,6 +503,10 @@ int main(int argc, char** argv) {
                 seconds = std::stod(args[i + 1]);
             } else if (args[i] == "--receive-batch") {
                 receive_batch = std::stoul(args[i + 1]);
+            } else if (args[i] == "--talk-chunk-ms") {
+                talk_chunk_ms = std::stoul(args[i + 1]);
+            } else if (args[i] == "--phases") {
+                phases = std::stoul(args[i + 1]);
             } else if (args[i] == "--realtime") {
                 realtime = args[i + 1] == "1";
             } else if (args[i] == "--codecs") {
