@@ -20,7 +20,7 @@
 // the whole 1.6 s clip at once each time (the benchmark's first form: every call then holds
 // its own copy of the clip, 51 KiB of floats, which the memory figures count).
 //
-// --phases K sets audio::MediaClock's slots per 20 ms in both processes (default 20, 1 ms
+// --phases K sets audio::MediaClock's slots per 20 ms in both processes (default 4, 5 ms
 // apart; 1 = every call of a process sends in the same wake-up, the clock's old behaviour).
 //
 // Usage: concurrent_calls_bench [--calls 50,100,...] [--seconds 5] [--codecs pcmu,pcmu-srtp,opus]
@@ -194,6 +194,16 @@ struct Totals {
     }
 };
 
+// Pacing ticks skipped so far by @p calls (the window's figure is the difference: call set-up
+// blocks the thread while the first calls already run, which is not the steady state).
+template <class Call>
+std::uint64_t skipped_ticks(const std::vector<std::unique_ptr<Call>>& calls) {
+    std::uint64_t total = 0;
+    for (const auto& call : calls)
+        total += call->audio_stats().ticks_skipped;
+    return total;
+}
+
 // ---- the talking side (child process) ----
 int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     asio::io_context io(1);
@@ -229,6 +239,7 @@ int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     // Warm-up, the window the echo side measures, and a margin so the echo side's window
     // never sees us gone.
     io.run_for(1500ms);
+    const std::uint64_t skipped0 = skipped_ticks(calls);
     const double cpu0 = voip::bench::thread_cpu_seconds();
     io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(seconds)));
@@ -236,6 +247,7 @@ int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     Totals totals;
     for (const auto& call : calls)
         totals.add(*call);
+    totals.skipped -= skipped0;
     const auto heap_kib = static_cast<double>(heap_in_use() - heap0) / 1024.0;
     std::ostringstream result;
     result << cpu / seconds * 100 << " " << rss_kib() - baseline << " " << totals.received << " "
@@ -351,6 +363,7 @@ Row run_echo_step(const std::string& label, const std::string& codec, bool srtp,
         }
         write_all(child.to_child, answers);
         io.run_for(1500ms);
+        const std::uint64_t skipped0 = skipped_ticks(calls);
         const double cpu0 = voip::bench::thread_cpu_seconds();
         io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
             std::chrono::duration<double>(seconds)));
@@ -360,6 +373,7 @@ Row run_echo_step(const std::string& label, const std::string& codec, bool srtp,
         Totals ours;
         for (const auto& call : calls)
             ours.add(*call);
+        ours.skipped -= skipped0;
         // The talker's result comes right after its window; keep echoing while we wait.
         ::fcntl(child.from_child, F_SETFL, O_NONBLOCK);
         std::string talker_result;
@@ -442,7 +456,8 @@ int orchestrate(const std::vector<int>& steps, double seconds,
         "  cpu%% = the echo process (one io_context thread), talker%% = the talking process; "
         "loss both directions; jitter = RFC 3550 interarrival, ms; KiB/call = the talker's RSS "
         "growth / N (fresh process), heapKiB its heap in use (mallinfo2) / N; echoKiB = the echo "
-        "side's RSS growth / N (heap reused across steps, so low), echoHeap its heap in use / N\n");
+        "side's RSS growth / N (heap reused across steps, so low), echoHeap its heap in use / N; "
+        "skipped = pacing ticks both sides skipped in the window (the thread was > 60 ms late)\n");
     const double opus_ns = voip::bench::raw_codec_ns(audio_config(), "opus");
     std::printf(
         "  raw libopus encode+decode, complexity 5, 16 kHz, 20 ms frame: %.1f us -> %.2f%% of a "

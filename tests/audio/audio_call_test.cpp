@@ -171,7 +171,7 @@ TEST(AudioCall, TimestampsFollowTheClockThroughSpeechSilenceAndDtmf) {
 // The io_context's one MediaClock ticks every call: two calls started 30 ms apart (10 ms out
 // of phase on their own timers) send in the same wake-ups, and each keeps continuous RTP
 // sequence numbers and timestamps of its own. With one phase: by default the clock spreads
-// the calls over 20 slots of the 20 ms (tests/audio/media_clock_test.cpp).
+// the calls over slots of the 20 ms (tests/audio/media_clock_test.cpp).
 TEST(AudioCall, CallsStartedApartShareTheClockAndKeepTheirOwnTimestamps) {
     asio::io_context io;
     voip::audio::MediaClock::of(io).set_phases(1);

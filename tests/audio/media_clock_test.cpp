@@ -295,6 +295,7 @@ TEST(MediaClock, ASlotsTickDoesNotTickTheOthers) {
 TEST(MediaClock, DetachFreesTheSlot) {
     asio::io_context io;
     auto& clock = MediaClock::of(io);
+    clock.set_phases(10);
     std::vector<Recorder> subs(clock.phases());
     for (auto& r : subs)
         r.attach_to(clock);
