@@ -9,6 +9,7 @@
 #include <voip/audio/voice_activity_call.hpp>
 #include <voip/codec/registry.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -56,13 +57,23 @@ inline AudioConfig echo_audio_config(std::uint32_t call_rate, int opus_complexit
     return config;
 }
 
-/// Speaks @p clip, and again each time it was sent: a continuous talker.
+/// Speaks @p clip, and again each time it was sent: a continuous talker. With @p chunk > 0 it
+/// queues the clip that many samples at a time, the next piece from on_audio_sent (in the tick
+/// that sent the last frame of the one before), as a prompt player or a relay feeds a call;
+/// 0 queues the whole clip each time (a copy per call).
 class Talker : public AudioCall {
 public:
     Talker(rtp::Multiplexer& mux, AudioConfig config, std::string codec,
-           const std::vector<float>* clip)
-        : AudioCall(mux, std::move(config)), codec_(std::move(codec)), clip_(clip) {}
-    void talk() { send_audio(*clip_); }
+           const std::vector<float>* clip, std::size_t chunk = 0)
+        : AudioCall(mux, std::move(config)),
+          codec_(std::move(codec)),
+          clip_(clip),
+          chunk_(chunk == 0 ? clip->size() : chunk) {}
+    void talk() {
+        const std::size_t n = std::min(chunk_, clip_->size() - position_);
+        send_audio(std::span(clip_->data() + position_, n));
+        position_ = (position_ + n) % clip_->size();
+    }
 
 protected:
     [[nodiscard]] std::vector<std::string> codec_preference() const override { return {codec_}; }
@@ -71,6 +82,8 @@ protected:
 private:
     std::string codec_;
     const std::vector<float>* clip_;
+    std::size_t chunk_;
+    std::size_t position_ = 0;
 };
 
 /// An EchoCall offering/accepting only @p codec.

@@ -72,6 +72,7 @@ using namespace std::chrono_literals;
 using voip::bench::Echo;
 using voip::bench::rss_kib;
 using voip::bench::talk_signal;
+using voip::bench::Talker;
 
 constexpr std::uint32_t call_rate = 8000;  // PCMU's own rate: no resampling in the PCMU rows
 constexpr int opus_complexity = 5;
@@ -90,33 +91,6 @@ std::size_t talk_chunk_ms = 100;
 std::size_t heap_in_use() {
     return mallinfo2().uordblks;
 }
-
-// Speaks the clip over and over, `chunk` samples at a time (0: all of it), the next piece
-// queued from on_audio_sent, i.e. in the tick that sent the last frame of the one before.
-class StreamingTalker : public voip::AudioCall {
-public:
-    StreamingTalker(voip::rtp::Multiplexer& mux, voip::AudioConfig config, std::string codec,
-                    const std::vector<float>* clip, std::size_t chunk)
-        : AudioCall(mux, std::move(config)),
-          codec_(std::move(codec)),
-          clip_(clip),
-          chunk_(chunk == 0 ? clip->size() : chunk) {}
-    void talk() {
-        const std::size_t n = std::min(chunk_, clip_->size() - position_);
-        send_audio(std::span(clip_->data() + position_, n));
-        position_ = (position_ + n) % clip_->size();
-    }
-
-protected:
-    [[nodiscard]] std::vector<std::string> codec_preference() const override { return {codec_}; }
-    void on_audio_sent() override { talk(); }
-
-private:
-    std::string codec_;
-    const std::vector<float>* clip_;
-    std::size_t chunk_;
-    std::size_t position_ = 0;
-};
 
 voip::rtp::Multiplexer::Config mux_config(std::uint16_t first, std::uint16_t last) {
     voip::rtp::Multiplexer::Config mc;
@@ -212,15 +186,15 @@ int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     const auto config = audio_config();
     const auto clip = talk_signal(call_rate);
     const auto policy = srtp ? voip::sdp::CryptoPolicy::required : voip::sdp::CryptoPolicy::off;
-    std::vector<std::unique_ptr<StreamingTalker>> calls;
+    std::vector<std::unique_ptr<Talker>> calls;
     std::vector<voip::sdp::SessionDescription> offers;
     // A fresh process: its RSS growth over the calls is their memory; the heap in use
     // (mallinfo2) is the part malloc hands out, the rest of the RSS growth is its overhead.
     const long baseline = rss_kib();
     const std::size_t heap0 = heap_in_use();
     for (int i = 0; i < n; ++i) {
-        auto& t = *calls.emplace_back(std::make_unique<StreamingTalker>(
-            mux, config, codec, &clip, call_rate * talk_chunk_ms / 1000));
+        auto& t = *calls.emplace_back(
+            std::make_unique<Talker>(mux, config, codec, &clip, call_rate * talk_chunk_ms / 1000));
         if (!t.open()) throw std::runtime_error("talker: cannot open an RTP port");
         offers.push_back(voip::sdp::create_offer(t.local_media("127.0.0.1", policy).value(),
                                                  {.session_id = static_cast<std::uint64_t>(i + 1)})
