@@ -103,9 +103,12 @@ TEST(MediaClock, DetachDuringTickIsSafeAndTheTimerStopsWhenIdle) {
     ASSERT_TRUE(run_until(
         io, [&] { return a.ticks.size() == 3; }, 5s));
     run_for(io, 100ms);
+    // b and c share a's slot (it is below the batch); attached after a's first point, they
+    // start on its second, and come after a in its third: one tick each.
+    EXPECT_EQ(clock.phases(), MediaClock::default_phases);
     EXPECT_EQ(a.ticks.size(), 3U);
-    EXPECT_EQ(b.ticks.size(), 2U);
-    EXPECT_EQ(c.ticks.size(), 2U);
+    EXPECT_EQ(b.ticks.size(), 1U);
+    EXPECT_EQ(c.ticks.size(), 1U);
     EXPECT_EQ(clock.subscribers(), 0U);
     // Nobody attached: the timer stopped, so the io_context runs out of work.
     const auto wakeups = clock.wakeups();
@@ -208,6 +211,7 @@ TEST(MediaClock, PhasesAreConfigurableWhileNobodyIsAttached) {
 TEST(MediaClock, NewSubscribersJoinTheLeastPopulatedSlotOnItsOwnGrid) {
     asio::io_context io;
     auto& clock = MediaClock::of(io);
+    clock.set_phases(MediaClock::default_phases, 1);  // no batch: spread from the second on
     const std::size_t phases = clock.phases();
     const auto step = std::chrono::nanoseconds(MediaClock::period) / phases;
     std::vector<Recorder> subs(2 * phases + 1);
@@ -258,10 +262,45 @@ TEST(MediaClock, NewSubscribersJoinTheLeastPopulatedSlotOnItsOwnGrid) {
     EXPECT_EQ(clock.subscribers(), 0U);
 }
 
+TEST(MediaClock, ASlotInUseFillsToTheBatchBeforeAnotherOpens) {
+    asio::io_context io;
+    auto& clock = MediaClock::of(io);
+    clock.set_phases(4, 3);
+    std::vector<Recorder> subs(4 * 3 + 2);
+    for (std::size_t i = 0; i < subs.size(); ++i) {
+        subs[i].attach_to(clock);
+        std::size_t in_use = 0;
+        for (std::size_t p = 0; p < clock.phases(); ++p)
+            in_use += clock.subscribers_in_phase(p) != 0 ? 1 : 0;
+        // Three to a slot while there are empty ones: a slot opens only for the 4th, 7th, ...
+        EXPECT_EQ(in_use, std::min<std::size_t>(i / 3 + 1, 4)) << "after subscriber " << i;
+    }
+    // All full to the batch: the rest go to the least populated, evenly.
+    for (std::size_t p = 0; p < clock.phases(); ++p) {
+        const auto n = clock.subscribers_in_phase(p);
+        EXPECT_TRUE(n == 3 || n == 4) << "slot " << p << ": " << n;
+    }
+    // A slot emptied by hang-ups fills again before an empty one opens.
+    for (auto& r : subs)
+        clock.detach(r);
+    Recorder x;
+    Recorder y;
+    x.attach_to(clock);
+    y.attach_to(clock);
+    EXPECT_EQ(clock.phase_of(x), clock.phase_of(y));
+    EXPECT_THROW(
+        {
+            clock.detach(x);
+            clock.detach(y);
+            clock.set_phases(4, 0);
+        },
+        std::invalid_argument);
+}
+
 TEST(MediaClock, ASlotsTickDoesNotTickTheOthers) {
     asio::io_context io;
     auto& clock = MediaClock::of(io);
-    clock.set_phases(2);  // 10 ms apart
+    clock.set_phases(2, 1);  // 10 ms apart, no batch
     Recorder a;
     Recorder b;
     Recorder c;
@@ -295,7 +334,7 @@ TEST(MediaClock, ASlotsTickDoesNotTickTheOthers) {
 TEST(MediaClock, DetachFreesTheSlot) {
     asio::io_context io;
     auto& clock = MediaClock::of(io);
-    clock.set_phases(10);
+    clock.set_phases(10, 1);
     std::vector<Recorder> subs(clock.phases());
     for (auto& r : subs)
         r.attach_to(clock);
@@ -338,7 +377,7 @@ TEST(MediaClock, AttachingToAnEarlierEmptySlotWakesUpForIt) {
     for (int attempt = 0; attempt < 3 && !earlier; ++attempt) {
         asio::io_context io;
         auto& clock = MediaClock::of(io);
-        clock.set_phases(2);
+        clock.set_phases(2, 1);
         Recorder a;
         Recorder b;
         a.attach_to(clock);

@@ -10,20 +10,23 @@
 /// audio::Pacer (its own catch-up bound and skipped count), started on a point of the grid.
 ///
 /// Phases. The 20 ms period is cut into `phases()` slots (4 by default, 5 ms apart). A new
-/// subscriber joins the least-populated slot (ties: the one whose next point comes first) and
-/// is ticked every 20 ms at its slot's offset: slot s ticks at origin + s × period / phases +
-/// n × period. The timer wakes at each occupied slot's point and ticks only that slot's
-/// subscribers. Why not one wake-up for all (as this clock first did): with 1,000 calls that
-/// is a burst of 1,000 encodes + protects + sendto's (~5 ms) every 20 ms; the far end receives
-/// 1,000 packets in a clump, and whatever delays part of the burst (its own burst, a reader
-/// behind on other sockets) shows up as RFC 3550 interarrival jitter. Spread over K slots
-/// the bursts are K times smaller while the cost stays one timer for everyone: at most
-/// K × 50 wake-ups a second, far below one timer per call (50 × N/s). Why 4 and not 20 (1 ms
-/// apart): bench/concurrent_calls, 500 PCMU+SRTP echo calls, 7–12 runs each: mean jitter
-/// 0.8 ms with 1 slot, 0.2 ms with 4, 0.06 ms with 20, but 20 slots cost ~7 % more CPU than
-/// 1 or 4 (the far end's thread sleeps and wakes between the small bursts instead of
-/// draining one big one), and CPU is what limits the number of calls. `set_phases(1)` gives
-/// the single burst back.
+/// subscriber joins a slot already in use while that holds fewer than 64 (`default_batch`),
+/// else the least-populated slot (ties: the one whose next point comes first), and is ticked every
+/// 20 ms at its slot's offset: slot s ticks at origin + s × period / phases + n × period. The timer
+/// wakes at each occupied slot's point and ticks only that slot's subscribers. Why not one wake-up
+/// for all (as this clock first did): with 1,000 calls that is a burst of 1,000 encodes + protects
+/// + sendto's (~5 ms) every 20 ms; the far end receives 1,000 packets in a clump, and whatever
+/// delays part of the burst (its own burst, a reader behind on other sockets) shows up as RFC 3550
+/// interarrival jitter. Spread over K slots the bursts are K times smaller while the cost stays one
+/// timer for everyone: at most K × 50 wake-ups a second, far below one timer per call (50 × N/s).
+/// Why 4 and not 20 (1 ms apart): bench/concurrent_calls, 500 PCMU+SRTP echo calls, 7–12 runs each:
+/// mean jitter 0.8 ms with 1 slot, 0.2 ms with 4, 0.06 ms with 20, but 20 slots cost ~7 % more CPU
+/// than 1 or 4 (the far end's thread sleeps and wakes between the small bursts instead of draining
+/// one big one), and CPU is what limits the number of calls. Why fill a slot to 64 first: a few
+/// calls gain nothing from being spread, and each extra occupied slot costs a wake-up per period
+/// (bench/audio_path, 10 PCMU echo-call pairs: library over raw +39–70 % in one slot, +100–161 %
+/// spread over 4, +31–44 % with the batch; same run, load 3–4). `set_phases(1)` gives the single
+/// burst back.
 ///
 /// A call's first packet goes out at its slot's next point after it attached (at most 20 ms
 /// later; at once when the clock was idle) and never on points from before it existed. Each
@@ -61,6 +64,8 @@ public:
     static constexpr std::chrono::milliseconds period{20};
     /// Slots per period unless set_phases() says otherwise: 5 ms apart.
     static constexpr std::size_t default_phases = 4;
+    /// Subscribers a slot in use takes before another slot opens (set_phases()).
+    static constexpr std::size_t default_batch = 64;
     /// Most slots per period set_phases() accepts (100 µs apart).
     static constexpr std::size_t max_phases = 200;
 
@@ -92,10 +97,12 @@ public:
     MediaClock(MediaClock&&) = delete;
     MediaClock& operator=(MediaClock&&) = delete;
 
-    /// Cuts the period into @p count slots (1 = every subscriber in one wake-up). Only while
-    /// nobody is attached (std::logic_error otherwise); @p count must divide the period in
-    /// nanoseconds and be 1..max_phases (std::invalid_argument otherwise).
-    void set_phases(std::size_t count);
+    /// Cuts the period into @p count slots (1 = every subscriber in one wake-up); a new
+    /// subscriber joins a slot in use while that holds fewer than @p batch, else the least
+    /// populated (1 = always the least populated). Only while nobody is attached
+    /// (std::logic_error otherwise); @p count must divide the period in nanoseconds and be
+    /// 1..max_phases, @p batch at least 1 (std::invalid_argument otherwise).
+    void set_phases(std::size_t count, std::size_t batch = default_batch);
     /// Slots per period.
     [[nodiscard]] std::size_t phases() const noexcept { return phases_.size(); }
 
@@ -148,6 +155,7 @@ private:
 
     asio::steady_timer timer_;
     std::vector<Phase> phases_;
+    std::size_t batch_ = default_batch;
     std::chrono::nanoseconds step_;
     Clock::time_point start_{};     // grid origin
     std::uint64_t next_ = 0;        // first grid index not yet ticked (nor skipped)
