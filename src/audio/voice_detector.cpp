@@ -57,6 +57,9 @@ std::optional<AudioFrame> VoiceDetector::finish() {
     if (current_.samples.size() >= samples_of(config_.min_utterance) &&
         mean_rms >= config_.utterance_rms_threshold) {
         out = std::move(current_);
+        // Handed out without the growth slack (up to 2x): an EchoCall keeps it queued for as
+        // long as it plays, so with many calls the slack was most of their memory.
+        out->samples.shrink_to_fit();
         current_ = AudioFrame{};
         current_.sample_rate = sample_rate_;
     } else {

@@ -35,6 +35,8 @@ TEST(VoiceDetector, UtteranceEndsAfterTheSilenceGapWithSilenceTrimmed) {
     const auto u = feed(d, 1, 0.0F);        // 200 ms
     ASSERT_EQ(u.size(), 1U);
     EXPECT_EQ(u[0].samples.size(), 25U * frame);
+    // No growth slack handed out with it (an EchoCall holds it while it plays).
+    EXPECT_EQ(u[0].samples.capacity(), u[0].samples.size());
     EXPECT_EQ(u[0].sample_rate, rate);
     EXPECT_EQ(u[0].duration(), 500ms);
     EXPECT_FALSE(d.in_utterance());
