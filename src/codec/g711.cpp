@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <new>
+#include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <utility>
 
@@ -17,15 +18,37 @@ namespace {
 // Payloads larger than this are not plausible G.711 RTP (it would be 240 ms in one packet).
 constexpr std::size_t max_g711_payload = 1920;
 
-struct G711Free {
-    void operator()(g711_state_t* s) const noexcept { g711_free(s); }
-};
-using G711State = std::unique_ptr<g711_state_t, G711Free>;
+// G.711 through lookup tables filled from spandsp's own companding functions (linear_to_ulaw,
+// ulaw_to_linear, ... in <spandsp/g711.h>), so the bytes are exactly spandsp's: its
+// g711_encode/g711_decode run that arithmetic per sample (about 25 and 18 instructions; with
+// G.711 the codec is most of a call's own work per frame), a table lookup is a load.
+// Encoding: one byte per int16 value (64 KiB per law); decoding: one int16 per byte. Built on
+// first use, once per process, shared by every call (read-only: thread-safe after the static
+// initialisation).
+struct G711Table {
+    std::array<std::uint8_t, 65536> encode{};
+    std::array<std::int16_t, 256> decode{};
 
-G711State make_state(int mode) {
-    G711State s{g711_init(nullptr, mode)};
-    if (!s) throw std::bad_alloc();
-    return s;
+    explicit G711Table(int mode) noexcept {
+        const bool ulaw = mode == G711_ULAW;
+        for (std::size_t i = 0; i < encode.size(); ++i) {
+            const auto linear = static_cast<std::int16_t>(static_cast<std::uint16_t>(i));
+            encode[i] = ulaw ? linear_to_ulaw(linear) : linear_to_alaw(linear);
+        }
+        for (std::size_t i = 0; i < decode.size(); ++i) {
+            const auto code = static_cast<std::uint8_t>(i);
+            decode[i] = ulaw ? ulaw_to_linear(code) : alaw_to_linear(code);
+        }
+    }
+};
+
+const G711Table& table_of(int mode) {
+    if (mode == G711_ULAW) {
+        static const G711Table ulaw{G711_ULAW};
+        return ulaw;
+    }
+    static const G711Table alaw{G711_ALAW};
+    return alaw;
 }
 
 // Samples converted per step through a stack buffer: no per-call scratch on the heap (a
@@ -35,7 +58,7 @@ constexpr std::size_t chunk = 160;
 class G711Encoder final : public Encoder {
 public:
     G711Encoder(const Format& format, int mode)
-        : format_(format), state_(make_state(mode)), frame_samples_(format.samples_per_frame()) {}
+        : format_(format), table_(table_of(mode)), frame_samples_(format.samples_per_frame()) {}
 
     [[nodiscard]] const Format& format() const noexcept override { return format_; }
     [[nodiscard]] std::size_t max_payload_size() const noexcept override { return frame_samples_; }
@@ -43,24 +66,27 @@ public:
     Result<std::size_t> encode(std::span<const float> frame, std::span<std::uint8_t> out) override {
         if (frame.size() != frame_samples_) return Errc::frame_size_mismatch;
         if (out.size() < frame_samples_) return Errc::buffer_too_small;
-        std::array<std::int16_t, chunk> pcm{};
+        std::array<std::int16_t, chunk> pcm;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+        const std::uint8_t* code = table_.encode.data();
         for (std::size_t done = 0; done < frame.size(); done += chunk) {
             const std::size_t n = std::min(chunk, frame.size() - done);
             to_int16(frame.subspan(done, n), pcm);
-            g711_encode(state_.get(), out.data() + done, pcm.data(), static_cast<int>(n));
+            std::uint8_t* dst = out.data() + done;
+            for (std::size_t i = 0; i < n; ++i)
+                dst[i] = code[static_cast<std::uint16_t>(pcm[i])];
         }
         return frame.size();
     }
 
 private:
     Format format_;
-    G711State state_;
+    const G711Table& table_;
     std::size_t frame_samples_;
 };
 
 class G711Decoder final : public Decoder {
 public:
-    G711Decoder(Format format, int mode) : format_(std::move(format)), state_(make_state(mode)) {}
+    G711Decoder(Format format, int mode) : format_(std::move(format)), table_(table_of(mode)) {}
 
     [[nodiscard]] const Format& format() const noexcept override { return format_; }
     [[nodiscard]] std::size_t max_samples_per_payload() const noexcept override {
@@ -72,11 +98,14 @@ public:
         if (payload.empty()) return Errc::empty_payload;
         if (payload.size() > max_g711_payload) return Errc::corrupt_payload;
         if (out.size() < payload.size()) return Errc::buffer_too_small;
-        std::array<std::int16_t, chunk> buffer{};
+        std::array<std::int16_t, chunk> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+        const std::int16_t* linear = table_.decode.data();
         for (std::size_t done = 0; done < payload.size(); done += chunk) {
             const std::size_t n = std::min(chunk, payload.size() - done);
+            const std::uint8_t* src = payload.data() + done;
+            for (std::size_t i = 0; i < n; ++i)
+                buffer[i] = linear[src[i]];
             const std::span<std::int16_t> pcm{buffer.data(), n};
-            g711_decode(state_.get(), pcm.data(), payload.data() + done, static_cast<int>(n));
             plc_.received(pcm);  // PLC history is a stream: chunks are as good as one block
             to_float(pcm, out.subspan(done, n));
         }
@@ -96,7 +125,7 @@ public:
 
 private:
     Format format_;
-    G711State state_;
+    const G711Table& table_;
     detail::Plc plc_;
 };
 

@@ -4,9 +4,23 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
+#include <memory>
+#include <vector>
 
 #include "codec/test_audio.hpp"
+
+// After <cmath> (telephony.h defines lrint & co when it thinks libm lacks them), in the order
+// spandsp needs (see src/codec/spandsp.hpp).
+// clang-format off
+#include <spandsp/telephony.h>
+#include <spandsp/logging.h>
+#include <spandsp/bit_operations.h>
+#include <spandsp/g711.h>
+// clang-format on
 
 namespace voip::codec {
 namespace {
@@ -72,6 +86,67 @@ TEST(G711, PcmaSpeechRoundTripSnrAbove30dB) {
     const double snr = test::snr_db(std::span(in).first(r.decoded.size()), r.decoded);
     std::printf("PCMA speech SNR %.1f dB over %zu packets\n", snr, r.packets);
     EXPECT_GT(snr, 30.0);
+}
+
+// The codec encodes and decodes through tables filled from spandsp's companding functions:
+// every int16 value and every code byte must give exactly what spandsp's g711_encode and
+// g711_decode give (the decoder's PLC leaves audio alone while nothing was lost).
+void expect_same_as_spandsp(const Codec& codec, int mode) {
+    std::unique_ptr<g711_state_t, decltype(&g711_free)> state{g711_init(nullptr, mode), &g711_free};
+    ASSERT_TRUE(state);
+    constexpr std::size_t frame = 160;
+    constexpr std::size_t values = 65536;
+    std::vector<std::int16_t> linear(values + frame - values % frame);  // whole frames
+    for (std::size_t i = 0; i < linear.size(); ++i)
+        linear[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(i % values));
+    std::vector<std::uint8_t> expected(linear.size());
+    g711_encode(state.get(), expected.data(), linear.data(), static_cast<int>(linear.size()));
+    const auto samples = to_float(linear);  // exact: int16 / 2^15, and back
+    auto enc = codec.make_encoder({}).value();
+    std::size_t mismatches = 0;
+    for (std::size_t pos = 0; pos < samples.size(); pos += frame) {
+        const auto payload = enc->encode(std::span(samples).subspan(pos, frame));
+        ASSERT_TRUE(payload);
+        for (std::size_t i = 0; i < frame; ++i)
+            mismatches += (*payload)[i] != expected[pos + i] ? 1 : 0;
+    }
+    EXPECT_EQ(mismatches, 0U);
+
+    std::vector<std::uint8_t> codes(256);
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        codes[i] = static_cast<std::uint8_t>(i);
+    std::vector<std::int16_t> decoded(codes.size());
+    g711_decode(state.get(), decoded.data(), codes.data(), static_cast<int>(codes.size()));
+    auto dec = codec.make_decoder({}).value();
+    const auto out = dec->decode(codes);
+    ASSERT_TRUE(out);
+    ASSERT_EQ(out->size(), codes.size());
+    EXPECT_EQ(*out, to_float(decoded));
+}
+
+TEST(G711, PcmuIsBitExactWithSpandsp) {
+    expect_same_as_spandsp(*make_pcmu(), G711_ULAW);
+}
+
+TEST(G711, PcmaIsBitExactWithSpandsp) {
+    expect_same_as_spandsp(*make_pcma(), G711_ALAW);
+}
+
+TEST(G711, EncodeSaturatesOutOfRangeAndNaN) {
+    // Beyond full scale clips to the extreme codes (as to_int16 does), NaN maps to -32768.
+    std::vector<float> frame(160, 2.0F);
+    frame[1] = -2.0F;
+    frame[2] = std::numeric_limits<float>::quiet_NaN();
+    std::unique_ptr<g711_state_t, decltype(&g711_free)> state{g711_init(nullptr, G711_ULAW),
+                                                              &g711_free};
+    std::array<std::int16_t, 3> extremes{32767, -32768, -32768};
+    std::array<std::uint8_t, 3> expected{};
+    g711_encode(state.get(), expected.data(), extremes.data(), 3);
+    const auto payload = make_pcmu()->make_encoder({}).value()->encode(frame);
+    ASSERT_TRUE(payload);
+    EXPECT_EQ((*payload)[0], expected[0]);
+    EXPECT_EQ((*payload)[1], expected[1]);
+    EXPECT_EQ((*payload)[2], expected[2]);
 }
 
 TEST(G711, UlawAndAlawProduceDifferentBytes) {
