@@ -5,7 +5,14 @@
 namespace voip::audio {
 
 std::size_t Pacer::due(Clock::time_point now) noexcept {
-    if (now < next_deadline()) return 0;
+    const Clock::time_point deadline = next_deadline();
+    if (now < deadline) return 0;
+    // The usual wake-up, one packet due (the next point not yet come): no 64-bit division,
+    // which every call would pay on every tick.
+    if (now < deadline + period_) {
+        ++next_;
+        return 1;
+    }
     // Grid points whose time has come: next_ .. last (inclusive).
     const auto elapsed = now - start_;
     const auto last = static_cast<std::uint64_t>(elapsed / period_);

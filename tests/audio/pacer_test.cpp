@@ -63,4 +63,19 @@ TEST(Pacer, NoCatchUpConfigured) {
     EXPECT_EQ(p.next_index(), 6U);
 }
 
+TEST(Pacer, OneDueAtEveryInstantOfAPeriodAndNoneEarly) {
+    // The single-packet fast path and the catch-up path agree at the period's edges.
+    Pacer p(20ms, 2);
+    const auto t0 = Pacer::Clock::time_point{} + 1s;
+    p.start(t0);
+    EXPECT_EQ(p.due(t0 + 20ms - 1ns), 1U);  // point 0, just before point 1
+    EXPECT_EQ(p.next_index(), 1U);
+    EXPECT_EQ(p.due(t0 + 20ms - 1ns), 0U);
+    EXPECT_EQ(p.due(t0 + 40ms), 2U);  // points 1 and 2 exactly at point 2
+    EXPECT_EQ(p.next_index(), 3U);
+    EXPECT_EQ(p.due(t0 + 60ms), 1U);  // point 3 exactly on time
+    EXPECT_EQ(p.next_deadline(), t0 + 80ms);
+    EXPECT_EQ(p.skipped(), 0U);
+}
+
 }  // namespace
