@@ -392,25 +392,29 @@ void AudioCall::skip_tick() {
 void AudioCall::playout_tick() {
     if (!jitter_ || !receiving_) return;
     std::span<float> out = decode(jitter_->pop());
-    float level = codec::rms(out);
+    // One level per frame, of the audio on_audio() gets: when the codec runs at the call's rate
+    // that is the decoded frame; in a resampled call (PCMU in a 16 kHz call) it is measured
+    // after resampling, and the codec-rate frame is measured only to judge a shrink.
+    const bool resampled = playout_resampler_.has_value();
+    float level = resampled ? 0.0F : codec::rms(out);
     // The jitter buffer has a frame of delay to spare: leave out this frame if it and the one
     // before are between words, and play the next in its place. Never mid-word: 20 ms cut out
     // of speech is audible and costs a recogniser words.
-    if (jitter_->shrink_due() && quiet(level) && previous_quiet_) {
+    if (jitter_->shrink_due() && previous_quiet_ && quiet(resampled ? codec::rms(out) : level)) {
         const auto extra = jitter_->pop_extra();
         if (extra.kind != rtp::JitterBuffer::Frame::Kind::buffering) {
             out = decode(extra);
-            level = codec::rms(out);
+            if (!resampled) level = codec::rms(out);
         }
     }
-    note_level(level);
-    if (!playout_resampler_) {
-        on_audio(out, level);  // the codec runs at the call's rate: no copy
-        return;
+    if (resampled) {
+        playout_.clear();
+        playout_resampler_->process(out, playout_);
+        out = playout_;
+        level = codec::rms(out);
     }
-    playout_.clear();
-    playout_resampler_->process(out, playout_);
-    on_audio(playout_, codec::rms(playout_));
+    note_level(level);
+    on_audio(out, level);  // when the codec runs at the call's rate: the decoded frame, no copy
 }
 
 std::span<float> AudioCall::decode(const rtp::JitterBuffer::Frame& frame) {
