@@ -46,8 +46,9 @@ constexpr std::size_t chunk_blocks = 32;  // keystream made per EVP call: 512 oc
 struct IcmState {
     EVP_CIPHER_CTX* ctx = nullptr;  // AES-128-ECB, no padding
     // RFC 3711 §4.1.1: the counter block is (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16);
-    // libsrtp2 hands us the second part as the "IV", we add the salt.
-    std::array<std::uint8_t, block> offset{};
+    // libsrtp2 hands us the second part as the "IV", we add the salt (high, low 64 bits).
+    std::uint64_t salt_high = 0;
+    std::uint64_t salt_low = 0;
     // The next counter block as a 128-bit big-endian integer (high, low 64 bits).
     std::uint64_t counter_high = 0;
     std::uint64_t counter_low = 0;
@@ -121,8 +122,11 @@ srtp_err_status_t icm_dealloc(srtp_cipher_pointer_t cp) {
 
 srtp_err_status_t icm_init(void* state, const std::uint8_t* key) {
     auto& s = *static_cast<IcmState*>(state);
-    s.offset.fill(0);
-    std::memcpy(s.offset.data(), key + aes_key, salt);
+    std::array<std::uint8_t, block> salted{};  // the salt · 2^16
+    std::memcpy(salted.data(), key + aes_key, salt);
+    s.salt_high = load_big_endian(salted.data());
+    s.salt_low = load_big_endian(salted.data() + 8);
+    OPENSSL_cleanse(salted.data(), salted.size());
     s.spare_used = block;
     if (EVP_EncryptInit_ex2(s.ctx, aes_128_ecb(), key, nullptr, nullptr) != 1 ||
         EVP_CIPHER_CTX_set_padding(s.ctx, 0) != 1) {
@@ -133,11 +137,8 @@ srtp_err_status_t icm_init(void* state, const std::uint8_t* key) {
 
 srtp_err_status_t icm_set_iv(void* state, std::uint8_t* iv, srtp_cipher_direction_t /*dir*/) {
     auto& s = *static_cast<IcmState*>(state);
-    std::array<std::uint8_t, block> counter{};
-    for (std::size_t i = 0; i < block; ++i)
-        counter[i] = static_cast<std::uint8_t>(s.offset[i] ^ iv[i]);
-    s.counter_high = load_big_endian(counter.data());
-    s.counter_low = load_big_endian(counter.data() + 8);
+    s.counter_high = s.salt_high ^ load_big_endian(iv);
+    s.counter_low = s.salt_low ^ load_big_endian(iv + 8);
     s.spare_used = block;  // a new keystream: nothing left over
     return srtp_err_status_ok;
 }
@@ -152,9 +153,9 @@ srtp_err_status_t icm_crypt(void* state, std::uint8_t* buffer, unsigned int* oct
         *p++ ^= s.spare[s.spare_used++];
 
     // Not wiped after use: keystream XOR ciphertext is the plaintext, which is in the caller's
-    // buffer anyway; the key schedule stays in OpenSSL's context.
-    std::array<std::uint8_t, chunk_blocks * block>
-        keystream;  // NOLINT(*-member-init): filled below
+    // buffer anyway; the key schedule stays in OpenSSL's context. Filled before it is read.
+    // NOLINTNEXTLINE(*-member-init)
+    std::array<std::uint8_t, chunk_blocks * block> keystream;
     while (left > 0) {
         const std::size_t blocks = std::min((left + block - 1) / block, chunk_blocks);
         // RFC 3711 §4.1.1: E(k, IV) || E(k, IV + 1 mod 2^128) || ...
