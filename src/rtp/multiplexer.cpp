@@ -5,6 +5,7 @@
 
 #include <asio/post.hpp>
 #include <asio/socket_base.hpp>
+#include <asio/version.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,20 +16,110 @@
 #include <sys/socket.h>
 #endif
 
+// The default receive path (receive_batch 0) queues its own read operation in Asio's epoll
+// reactor, written against Asio 1.22's internal reactor interface (asio::detail); with another
+// Asio or reactor it is one async_receive_from per datagram. Why: see Port::Read.
+#if defined(__linux__) && defined(ASIO_HAS_EPOLL) && !defined(ASIO_HAS_IO_URING_AS_DEFAULT) && \
+    ASIO_VERSION / 100 == 1022
+#define VOIP_RTP_REACTOR_READ 1
+#include <asio/detail/reactor.hpp>
+#include <asio/detail/reactor_op.hpp>
+#include <asio/detail/socket_types.hpp>
+#endif
+
 namespace voip::rtp {
+
+namespace {
+
+// An asio::ip::udp::socket whose reactor registration the multiplexer's own read reaches.
+class UdpSocket : public asio::ip::udp::socket {
+public:
+    using asio::ip::udp::socket::basic_datagram_socket;
+#if defined(VOIP_RTP_REACTOR_READ)
+    [[nodiscard]] auto& implementation() noexcept {
+        return impl_.get_implementation();
+    }
+#endif
+};
+
+}  // namespace
 
 struct Multiplexer::Port {
     Port(asio::io_context& io, std::size_t buffer_size, bool rtcp)
         : socket(io), buffer(buffer_size), rtcp_only(rtcp) {}
 
-    asio::ip::udp::socket socket;
+    UdpSocket socket;
     // receive_batch == 0 only: reused for every datagram (no per-packet allocation).
     std::vector<std::uint8_t> buffer;
     asio::ip::udp::endpoint sender;
     bool rtcp_only;
     Multiplexer* owner = nullptr;  // null once closed: queued handlers then do nothing
     std::vector<Session*> sessions;
+#if defined(VOIP_RTP_REACTOR_READ)
+    struct Read;
+    std::unique_ptr<Read> read;  // receive_batch == 0: the one read, reused
+#endif
 };
+
+#if defined(VOIP_RTP_REACTOR_READ)
+// The read of a port as an operation of Asio's epoll reactor, made once and queued again after
+// every datagram. It does what async_receive_from does — one recvfrom, tried at once when
+// started (speculatively), else when epoll reports the socket readable — without what
+// async_receive_from adds per datagram: a handler allocation (recycled, but still a trip
+// through Asio's thread-local cache), the work tracking of the socket's type-erased
+// any_io_executor, and a shared_ptr copy of the port in each handler. The op holds the port
+// (`keep`) from its first start until it completes for the last time (the port closed).
+struct Multiplexer::Port::Read : asio::detail::reactor_op {
+    Read(Port& p, asio::detail::reactor& r)
+        : reactor_op(std::error_code(), &Read::perform, &Read::complete), port(p), reactor(r) {}
+
+    static status perform(asio::detail::reactor_op* base) {
+        auto* self = static_cast<Read*>(base);
+        Port& p = self->port;
+        for (;;) {
+            auto length = static_cast<socklen_t>(p.sender.capacity());
+            const ssize_t got = ::recvfrom(p.socket.native_handle(), p.buffer.data(),
+                                           p.buffer.size(), MSG_DONTWAIT, p.sender.data(), &length);
+            if (got >= 0) {
+                // Larger than the buffer: truncated to it, as async_receive_from does.
+                p.sender.resize(length);
+                self->bytes_transferred_ = static_cast<std::size_t>(got);
+                return done;
+            }
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return not_done;
+            // ICMP port unreachable (ECONNREFUSED) and the like: reported, not fatal for UDP.
+            self->ec_ = std::error_code(errno, asio::error::get_system_category());
+            self->bytes_transferred_ = 0;
+            return done;
+        }
+    }
+
+    static void complete(void* owner, asio::detail::operation* base, const std::error_code&,
+                         std::size_t) {
+        auto* self = static_cast<Read*>(base);
+        Port& p = self->port;
+        if (owner == nullptr || p.owner == nullptr) {
+            // io_context shutting down (owner null), or the port closed (operation_aborted):
+            // the last use of the op; the port (and the op with it) may go now.
+            const auto last = std::move(self->keep);
+            return;
+        }
+        const std::error_code ec = self->ec_;
+        self->ec_ = {};
+        // `keep` holds the port through the dispatch, in which its sessions may close it.
+        if (p.owner->on_read(p, ec, self->bytes_transferred_)) {
+            p.owner->start_read(p);
+        } else {
+            const auto last = std::move(self->keep);  // may free the port, and this op
+        }
+    }
+
+    Port& port;
+    asio::detail::reactor& reactor;  // looked up once: use_service locks the service registry
+    std::shared_ptr<Port> keep;
+};
+#endif
 
 // The buffers of one batch read: `count` slots of max_datagram bytes, each with its source
 // address, described to recvmmsg once (only the lengths the kernel overwrites are reset).
@@ -218,29 +309,48 @@ void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
         wait_readable(port);
         return;
     }
+#if defined(VOIP_RTP_REACTOR_READ)
+    if (!port->read) {
+        port->read =
+            std::make_unique<Port::Read>(*port, asio::use_service<asio::detail::reactor>(io_));
+    }
+    port->read->keep = port;
+    start_read(*port);
+#else
     // Asio first tries the read at once (speculatively) and only then waits on epoll: when
     // datagrams are queued, each costs one recvfrom and no reactor round trip; when idle, one
     // recvfrom that finds nothing before every wait.
     port->socket.async_receive_from(asio::buffer(port->buffer), port->sender,
                                     [port](std::error_code ec, std::size_t size) {
                                         if (port->owner == nullptr) return;  // closed
-                                        port->owner->on_receive(port, ec, size);
+                                        if (port->owner->on_read(*port, ec, size)) {
+                                            port->owner->start_receive(port);
+                                        }
                                     });
+#endif
 }
 
-void Multiplexer::on_receive(const std::shared_ptr<Port>& port, std::error_code ec,
-                             std::size_t size) {
+void Multiplexer::start_read(Port& port) {
+#if defined(VOIP_RTP_REACTOR_READ)
+    auto& socket = port.socket.implementation();
+    port.read->reactor.start_op(asio::detail::reactor::read_op, socket.socket_,
+                                socket.reactor_data_, port.read.get(), false, true);
+#else
+    (void)port;
+#endif
+}
+
+bool Multiplexer::on_read(Port& port, std::error_code ec, std::size_t size) {
     if (ec) {
-        if (ec == asio::error::operation_aborted) return;
+        if (ec == asio::error::operation_aborted) return false;
         // ICMP port unreachable surfaces as connection_refused: not fatal for UDP.
         ++stats_.receive_errors;
-    } else {
-        ++stats_.datagrams_received;
-        dispatch(*port, port->buffer, size, port->sender);
-        // The session may have closed the port (its last user) from its callback.
-        if (port->owner == nullptr) return;
+        return true;
     }
-    start_receive(port);
+    ++stats_.datagrams_received;
+    dispatch(port, port.buffer, size, port.sender);
+    // The session may have closed the port (its last user) from its callback.
+    return port.owner != nullptr;
 }
 
 void Multiplexer::wait_readable(const std::shared_ptr<Port>& port) {

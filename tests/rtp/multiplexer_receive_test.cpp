@@ -1,7 +1,8 @@
 // The multiplexer's receive path: with Config::receive_batch = N a wake-up drains a socket of up to
 // N datagrams (recvmmsg), continues a full batch only after the other sockets had their turn, drops
-// datagrams larger than max_datagram; receive_batch = 0 (the default) keeps one async_receive_from
-// per datagram. Each behaviour is checked on both paths where it applies.
+// datagrams larger than max_datagram; receive_batch = 0 (the default) keeps one read per socket
+// queued (one datagram each, tried at once and else when epoll reports the socket readable).
+// Each behaviour is checked on both paths where it applies.
 
 #include <voip/rtp/multiplexer.hpp>
 #include <voip/rtp/session.hpp>
@@ -87,6 +88,28 @@ TEST_P(ReceivePath, AQueuedBurstArrivesWholeAndInOrder) {
     EXPECT_EQ(b.stats().packets_lost, 0);
 }
 
+// One datagram at a time, each sent once the previous one arrived: the read queued after each one
+// finds the socket empty and waits, so each arrival must wake it through the reactor.
+TEST_P(ReceivePath, EachDatagramArrivingAloneWakesTheQueuedRead) {
+    asio::io_context io;
+    Multiplexer tx_mux(io, config(41700, GetParam()));
+    Multiplexer rx_mux(io, config(41800, GetParam()));
+    RecordingSession a(tx_mux, rtcp_mux());
+    RecordingSession b(rx_mux, rtcp_mux());
+    auto pa = a.open();
+    auto pb = b.open();
+    ASSERT_TRUE(pa && pb);
+    a.set_remote(pb->rtp);
+    constexpr std::uint32_t count = 20;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        ASSERT_TRUE(a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
+        ASSERT_TRUE(voip::test::run_until(io, [&] { return b.packets.size() == i + 1; })) << i;
+        EXPECT_EQ(voip::test::payload_index(b.packets[i].payload), i);
+    }
+    EXPECT_EQ(rx_mux.stats().datagrams_received, count);
+    EXPECT_EQ(rx_mux.stats().receive_errors, 0U);
+}
+
 TEST_P(ReceivePath, ADatagramLargerThanTheBufferIsDroppedAndCounted) {
     const std::size_t batch = GetParam();
     asio::io_context io;
@@ -114,10 +137,6 @@ TEST_P(ReceivePath, ADatagramLargerThanTheBufferIsDroppedAndCounted) {
         EXPECT_EQ(mux.stats().datagrams_received, 1U);
     }
 }
-
-INSTANTIATE_TEST_SUITE_P(Batch, ReceivePath,
-                         ::testing::Values(std::size_t{32}, std::size_t{1}, std::size_t{0}),
-                         [](const auto& info) { return "batch" + std::to_string(info.param); });
 
 // Two sockets with 100 datagrams queued each: a wake-up takes at most one batch from a socket,
 // then the other socket gets its turn (bounded unfairness), and nothing is lost.
@@ -165,9 +184,10 @@ TEST(MultiplexerReceive, AFullBatchLetsTheOtherSocketsGoFirst) {
     }
 }
 
-// A session that closes its port from inside its callback, in the middle of a batch: the rest
-// of the batch is dropped with the socket, nothing touches freed state (ASan builds check).
-TEST(MultiplexerReceive, ASessionStoppingInsideABatchStopsTheDrain) {
+// A session that closes its port from inside its callback with more datagrams queued (in the
+// middle of a batch, or between reads with receive_batch 0): the rest is dropped with the socket,
+// no read is queued again and nothing touches freed state (ASan builds check).
+TEST_P(ReceivePath, ASessionStoppingInsideABatchStopsTheDrain) {
     class StopAfterThree : public RecordingSession {
     public:
         using RecordingSession::RecordingSession;
@@ -179,8 +199,8 @@ TEST(MultiplexerReceive, ASessionStoppingInsideABatchStopsTheDrain) {
         }
     };
     asio::io_context io;
-    Multiplexer tx_mux(io, config(41500, 32));
-    Multiplexer rx_mux(io, config(41600, 32));
+    Multiplexer tx_mux(io, config(41500, GetParam()));
+    Multiplexer rx_mux(io, config(41600, GetParam()));
     RecordingSession a(tx_mux, rtcp_mux());
     StopAfterThree b(rx_mux, rtcp_mux());
     auto pa = a.open();
@@ -195,5 +215,9 @@ TEST(MultiplexerReceive, ASessionStoppingInsideABatchStopsTheDrain) {
     EXPECT_FALSE(b.is_open());
     EXPECT_EQ(rx_mux.stats().open_sockets, 0U);
 }
+
+INSTANTIATE_TEST_SUITE_P(Batch, ReceivePath,
+                         ::testing::Values(std::size_t{32}, std::size_t{1}, std::size_t{0}),
+                         [](const auto& info) { return "batch" + std::to_string(info.param); });
 
 }  // namespace

@@ -109,8 +109,11 @@ private:
     // Config::receive_batch > 0: wait for readability, then drain up to a batch.
     void wait_readable(const std::shared_ptr<Port>& port);
     void drain(const std::shared_ptr<Port>& port, std::error_code ec);
-    // Config::receive_batch == 0: one async_receive_from per datagram.
-    void on_receive(const std::shared_ptr<Port>& port, std::error_code ec, std::size_t size);
+    // Config::receive_batch == 0: queues the port's read (Port::Read, or async_receive_from).
+    void start_read(Port& port);
+    // Config::receive_batch == 0: dispatches the datagram read (@p size bytes in the port's
+    // buffer); false when the port closed meanwhile (or the read was aborted): read no more.
+    bool on_read(Port& port, std::error_code ec, std::size_t size);
     void dispatch(Port& port, std::span<std::uint8_t> buffer, std::size_t size,
                   const asio::ip::udp::endpoint& sender);
     void detach(const std::shared_ptr<Port>& port, Session& session);
