@@ -6,7 +6,10 @@
 namespace voip::audio {
 
 VoiceDetector::VoiceDetector(VoiceDetectorConfig config, std::uint32_t sample_rate)
-    : config_(config), sample_rate_(sample_rate) {
+    : config_(config),
+      sample_rate_(sample_rate),
+      silence_gap_samples_(samples_of(config.silence_gap)),
+      max_utterance_samples_(samples_of(config.max_utterance)) {
     if (sample_rate == 0 || config.max_utterance < config.min_utterance ||
         config.max_utterance.count() <= 0 || config.silence_gap.count() < 0) {
         throw std::invalid_argument("VoiceDetector: bad configuration");
@@ -42,8 +45,7 @@ std::optional<AudioFrame> VoiceDetector::feed(std::span<const float> frame, floa
     } else {
         silence_run_ += frame.size();
     }
-    if (silence_run_ >= samples_of(config_.silence_gap) ||
-        voiced_end_ >= samples_of(config_.max_utterance)) {
+    if (silence_run_ >= silence_gap_samples_ || voiced_end_ >= max_utterance_samples_) {
         return finish();
     }
     return std::nullopt;

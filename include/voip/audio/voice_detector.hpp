@@ -48,6 +48,9 @@ private:
 
     VoiceDetectorConfig config_;
     std::uint32_t sample_rate_;
+    // The configured durations in samples, worked out once (feed() runs on every frame).
+    std::size_t silence_gap_samples_;
+    std::size_t max_utterance_samples_;
     bool active_ = false;
     AudioFrame current_;
     std::size_t voiced_end_ = 0;   // samples up to the end of the last voice frame
