@@ -60,54 +60,63 @@ private:
 
 class ReceivePath : public ::testing::TestWithParam<std::size_t> {};
 
-TEST_P(ReceivePath, AQueuedBurstArrivesWholeAndInOrder) {
-    const std::size_t batch = GetParam();
+// A sender `a` on one multiplexer and a receiver `b` on another (ports first.. and first+100..),
+// on loopback, each the other's remote.
+template <class Receiver = RecordingSession>
+struct Link {
+    Link(std::uint16_t first, std::size_t batch)
+        : tx_mux(io, config(first, batch)),
+          rx_mux(io, config(static_cast<std::uint16_t>(first + 100), batch)),
+          a(tx_mux, rtcp_mux()),
+          b(rx_mux, rtcp_mux()) {
+        auto pa = a.open();
+        auto pb = b.open();
+        open = pa && pb;
+        if (!open) return;
+        a.set_remote(pb->rtp);
+        b.set_remote(pa->rtp);
+    }
     asio::io_context io;
-    Multiplexer tx_mux(io, config(41000, batch));
-    Multiplexer rx_mux(io, config(41100, batch));
-    RecordingSession a(tx_mux, rtcp_mux());
-    RecordingSession b(rx_mux, rtcp_mux());
-    auto pa = a.open();
-    auto pb = b.open();
-    ASSERT_TRUE(pa && pb);
-    a.set_remote(pb->rtp);
-    b.set_remote(pa->rtp);
+    Multiplexer tx_mux;
+    Multiplexer rx_mux;
+    RecordingSession a;
+    Receiver b;
+    bool open = false;
+};
+
+TEST_P(ReceivePath, AQueuedBurstArrivesWholeAndInOrder) {
+    Link<> link(41000, GetParam());
+    ASSERT_TRUE(link.open);
     // 100 datagrams queue in b's socket before the loop runs: several full batches.
     constexpr std::uint32_t count = 100;
     for (std::uint32_t i = 0; i < count; ++i)
-        ASSERT_TRUE(a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
-    ASSERT_TRUE(voip::test::run_until(io, [&] { return b.packets.size() == count; }));
+        ASSERT_TRUE(link.a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
+    ASSERT_TRUE(voip::test::run_until(link.io, [&] { return link.b.packets.size() == count; }));
     for (std::uint32_t i = 0; i < count; ++i)
-        EXPECT_EQ(voip::test::payload_index(b.packets[i].payload), i) << i;
-    EXPECT_EQ(rx_mux.stats().datagrams_received, count);
-    EXPECT_EQ(rx_mux.stats().receive_errors, 0U);
+        EXPECT_EQ(voip::test::payload_index(link.b.packets[i].payload), i) << i;
+    EXPECT_EQ(link.rx_mux.stats().datagrams_received, count);
+    EXPECT_EQ(link.rx_mux.stats().receive_errors, 0U);
     // And the socket is still armed afterwards: one more, sent while idle, arrives too.
-    voip::test::run_for(io, std::chrono::milliseconds(20));
-    ASSERT_TRUE(a.send_packet(voip::test::numbered_payload(count), 0, false, 160));
-    ASSERT_TRUE(voip::test::run_until(io, [&] { return b.packets.size() == count + 1; }));
-    EXPECT_EQ(b.stats().packets_lost, 0);
+    voip::test::run_for(link.io, std::chrono::milliseconds(20));
+    ASSERT_TRUE(link.a.send_packet(voip::test::numbered_payload(count), 0, false, 160));
+    ASSERT_TRUE(voip::test::run_until(link.io, [&] { return link.b.packets.size() == count + 1; }));
+    EXPECT_EQ(link.b.stats().packets_lost, 0);
 }
 
 // One datagram at a time, each sent once the previous one arrived: the read queued after each one
 // finds the socket empty and waits, so each arrival must wake it through the reactor.
 TEST_P(ReceivePath, EachDatagramArrivingAloneWakesTheQueuedRead) {
-    asio::io_context io;
-    Multiplexer tx_mux(io, config(41700, GetParam()));
-    Multiplexer rx_mux(io, config(41800, GetParam()));
-    RecordingSession a(tx_mux, rtcp_mux());
-    RecordingSession b(rx_mux, rtcp_mux());
-    auto pa = a.open();
-    auto pb = b.open();
-    ASSERT_TRUE(pa && pb);
-    a.set_remote(pb->rtp);
+    Link<> link(41700, GetParam());
+    ASSERT_TRUE(link.open);
     constexpr std::uint32_t count = 20;
     for (std::uint32_t i = 0; i < count; ++i) {
-        ASSERT_TRUE(a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
-        ASSERT_TRUE(voip::test::run_until(io, [&] { return b.packets.size() == i + 1; })) << i;
-        EXPECT_EQ(voip::test::payload_index(b.packets[i].payload), i);
+        ASSERT_TRUE(link.a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
+        ASSERT_TRUE(voip::test::run_until(link.io, [&] { return link.b.packets.size() == i + 1; }))
+            << i;
+        EXPECT_EQ(voip::test::payload_index(link.b.packets[i].payload), i);
     }
-    EXPECT_EQ(rx_mux.stats().datagrams_received, count);
-    EXPECT_EQ(rx_mux.stats().receive_errors, 0U);
+    EXPECT_EQ(link.rx_mux.stats().datagrams_received, count);
+    EXPECT_EQ(link.rx_mux.stats().receive_errors, 0U);
 }
 
 TEST_P(ReceivePath, ADatagramLargerThanTheBufferIsDroppedAndCounted) {
@@ -198,22 +207,15 @@ TEST_P(ReceivePath, ASessionStoppingInsideABatchStopsTheDrain) {
             if (packets.size() == 3) stop();
         }
     };
-    asio::io_context io;
-    Multiplexer tx_mux(io, config(41500, GetParam()));
-    Multiplexer rx_mux(io, config(41600, GetParam()));
-    RecordingSession a(tx_mux, rtcp_mux());
-    StopAfterThree b(rx_mux, rtcp_mux());
-    auto pa = a.open();
-    auto pb = b.open();
-    ASSERT_TRUE(pa && pb);
-    a.set_remote(pb->rtp);
+    Link<StopAfterThree> link(41500, GetParam());
+    ASSERT_TRUE(link.open);
     for (std::uint32_t i = 0; i < 10; ++i)
-        ASSERT_TRUE(a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
-    ASSERT_TRUE(voip::test::run_until(io, [&] { return b.packets.size() == 3; }));
-    voip::test::run_for(io, std::chrono::milliseconds(50));
-    EXPECT_EQ(b.packets.size(), 3U);
-    EXPECT_FALSE(b.is_open());
-    EXPECT_EQ(rx_mux.stats().open_sockets, 0U);
+        ASSERT_TRUE(link.a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
+    ASSERT_TRUE(voip::test::run_until(link.io, [&] { return link.b.packets.size() == 3; }));
+    voip::test::run_for(link.io, std::chrono::milliseconds(50));
+    EXPECT_EQ(link.b.packets.size(), 3U);
+    EXPECT_FALSE(link.b.is_open());
+    EXPECT_EQ(link.rx_mux.stats().open_sockets, 0U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Batch, ReceivePath,
