@@ -7,8 +7,8 @@
 //   Library/Hop        two rtp::Sessions echoing to each other through an rtp::Multiplexer
 //                      (Asio reactor, srtp::Transform, RTP parsing, statistics, on_packet);
 //                      the default receive path (Multiplexer::Config::receive_batch = 0): one
-//                      async_receive_from per datagram (Asio's speculative read first, which
-//                      finds nothing when the socket is idle, then epoll, then the read)
+//                      read per datagram queued in Asio's reactor (a speculative recvfrom first,
+//                      which finds nothing when the socket is idle, then epoll, then the read)
 //   Library/HopBatch32 the same with receive_batch = 32: async_wait + one recvmmsg per wake-up
 //   Raw/Srtp           libsrtp2 srtp_protect + srtp_unprotect of the same packet
 //   Raw/Udp            sendto + recvfrom of a 182-byte datagram on bare sockets

@@ -54,8 +54,9 @@ public:
         /// Receive buffer per datagram; larger ones are dropped (counted in receive_errors; with
         /// receive_batch 0 they are truncated to it).
         std::size_t max_datagram = 2048;
-        /// How a socket is read. 0 (default): one async_receive_from per datagram (Asio reads
-        /// at once, speculatively, and waits on epoll only when that finds nothing). N > 0:
+        /// How a socket is read. 0 (default): one read per datagram, queued in Asio's reactor
+        /// as async_receive_from would be (tried at once, speculatively, and waited for on epoll
+        /// only when that finds nothing) but without its per-datagram handler. N > 0:
         /// wait for readability (async_wait), then drain up to N datagrams with one recvmmsg;
         /// a full batch is continued through asio::post after the handlers already queued
         /// (bounded unfairness between sockets). Both cost one extra system call per wake-up
