@@ -9,16 +9,22 @@
 //                      the default receive path (Multiplexer::Config::receive_batch = 0): one
 //                      read per datagram queued in Asio's reactor (a speculative recvfrom first,
 //                      which finds nothing when the socket is idle, then epoll, then the read)
+//                      and SessionConfig::strict_source (the default): once latched, each
+//                      session's socket is connected to its peer, so a send is send(), not
+//                      sendto(), and skips the kernel's route lookup
 //   Library/HopBatch32 the same with receive_batch = 32: async_wait + one recvmmsg per wake-up
+//   Library/HopFollowing  strict_source off: unconnected sockets, sendto per packet
 //   Raw/Srtp           libsrtp2 srtp_protect + srtp_unprotect of the same packet
 //   Raw/Udp            sendto + recvfrom of a 182-byte datagram on bare sockets
+//   Raw/UdpConnected   the same with the sending socket connected: send + recvfrom
 //   Raw/Hop            recvfrom -> srtp_unprotect -> srtp_protect -> sendto on bare sockets
 //
 // The summary prints Library/Hop against Raw/Srtp + Raw/Udp (the target: at most 25% more)
-// and against Raw/Hop. The library registers OpenSSL's AES-CM and HMAC-SHA1 with libsrtp2
-// (voip::srtp::crypto_backend()), process-wide, so the raw libsrtp2 rows run the same crypto;
-// libsrtp2 with its stock crypto (Debian: NSS) is timed once before the benchmarks and printed
-// beside. VOIP_SRTP_CRYPTO=builtin runs everything on the stock crypto.
+// and against Raw/Hop, and beside them what a connected socket alone saves (Raw/UdpConnected)
+// and the library hop without it (Library/HopFollowing). The library registers OpenSSL's AES-CM and
+// HMAC-SHA1 with libsrtp2 (voip::srtp::crypto_backend()), process-wide, so the raw libsrtp2 rows
+// run the same crypto; libsrtp2 with its stock crypto (Debian: NSS) is timed once before the
+// benchmarks and printed beside. VOIP_SRTP_CRYPTO=builtin runs everything on the stock crypto.
 
 #include <voip/rtp/multiplexer.hpp>
 #include <voip/rtp/session.hpp>
@@ -75,6 +81,7 @@ void library_hop(benchmark::State& state) {
     voip::rtp::Multiplexer mux(io, config);
     voip::rtp::SessionConfig session_config;
     session_config.rtcp_mux = true;
+    session_config.strict_source = state.range(1) != 0;
     EchoSession a(mux, session_config), b(mux, session_config);
     a.open().value();
     b.open().value();
@@ -238,6 +245,25 @@ void raw_udp(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 
+// The same with the sender connected to the receiver: send(2) without an address, on the
+// route the kernel kept at connect(2).
+void raw_udp_connected(benchmark::State& state) {
+    asio::io_context io;
+    asio::ip::udp::socket tx(io, asio::ip::udp::endpoint(loopback, 0));
+    asio::ip::udp::socket rx(io, asio::ip::udp::endpoint(loopback, 0));
+    tx.connect(rx.local_endpoint());
+    std::array<std::uint8_t, 182> datagram{};
+    datagram[0] = 0x80;
+    std::array<std::uint8_t, 2048> buf{};
+    asio::ip::udp::endpoint from;
+    for (auto _ : state) {
+        tx.send(asio::buffer(datagram));
+        const auto n = rx.receive_from(asio::buffer(buf), from);
+        benchmark::DoNotOptimize(n);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
 // recvfrom -> unprotect -> protect -> sendto, ping-pong between two bare endpoints.
 void raw_hop(benchmark::State& state) {
     ensure_srtp_init();
@@ -369,12 +395,15 @@ void raw_burst(benchmark::State& state) {
 
 // Five repetitions each; the summary takes the fastest, the one least disturbed by whatever
 // else the machine runs.
-BENCHMARK(library_hop)->Name("Library/Hop")->Arg(0)->Repetitions(5);
-BENCHMARK(library_hop)->Name("Library/HopBatch32")->Arg(32)->Repetitions(5);
+// Library hops: {receive_batch, strict_source}.
+BENCHMARK(library_hop)->Name("Library/Hop")->Args({0, 1})->Repetitions(5);
+BENCHMARK(library_hop)->Name("Library/HopBatch32")->Args({32, 1})->Repetitions(5);
+BENCHMARK(library_hop)->Name("Library/HopFollowing")->Args({0, 0})->Repetitions(5);
 BENCHMARK(raw_srtp)->Name("Raw/Srtp")->Arg(1)->Repetitions(5);
 BENCHMARK(raw_srtp)->Name("Raw/Srtp1000")->Arg(1000)->Repetitions(5);
 BENCHMARK(library_srtp)->Name("Library/Srtp1000")->Arg(1000)->Repetitions(5);
 BENCHMARK(raw_udp)->Name("Raw/Udp")->Repetitions(5);
+BENCHMARK(raw_udp_connected)->Name("Raw/UdpConnected")->Repetitions(5);
 BENCHMARK(raw_hop)->Name("Raw/Hop")->Repetitions(5);
 BENCHMARK(library_burst)->Name("Library/Burst16")->Arg(0)->Repetitions(5);
 BENCHMARK(library_burst)->Name("Library/Burst16Batch32")->Arg(32)->Repetitions(5);
@@ -498,6 +527,20 @@ int main(int argc, char** argv) {
                 stock, (lib / (stock + udp) - 1.0) * 100.0);
         }
         if (hop > 0) std::printf("  library vs raw hop: %+.1f%%\n", (lib / hop - 1.0) * 100.0);
+        const double connected = get("Raw/UdpConnected"), following = get("Library/HopFollowing");
+        if (connected > 0) {
+            std::printf(
+                "  raw UDP send+recvfrom on a connected socket: %.0f ns (%+.1f%% vs sendto); "
+                "library vs raw SRTP + that: %+.1f%%\n",
+                connected, (connected / udp - 1.0) * 100.0,
+                (lib / (srtp + connected) - 1.0) * 100.0);
+        }
+        if (following > 0) {
+            std::printf(
+                "  library with strict_source off (sendto per packet): %.0f ns, %+.1f%% on raw "
+                "SRTP + UDP\n",
+                following, (following / raw - 1.0) * 100.0);
+        }
         const double batch = get("Library/HopBatch32");
         if (batch > 0) {
             std::printf(

@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <random>
+#include <system_error>
 
-#if defined(__linux__)
-#include <sys/socket.h>
+#if !defined(_WIN32)
+#include <sys/socket.h>  // connect(2) to AF_UNSPEC; recvmmsg on Linux
 #endif
 
 // The default receive path (receive_batch 0) queues its own read operation in Asio's epoll
@@ -52,6 +54,9 @@ struct Multiplexer::Port {
     // receive_batch == 0 only: reused for every datagram (no per-packet allocation).
     std::vector<std::uint8_t> buffer;
     asio::ip::udp::endpoint sender;
+    // Where the socket is connected to (SessionConfig::strict_source): sends there skip the
+    // route lookup, and the kernel drops datagrams from anywhere else.
+    std::optional<asio::ip::udp::endpoint> peer;
     bool rtcp_only;
     Multiplexer* owner = nullptr;  // null once closed: queued handlers then do nothing
     std::vector<Session*> sessions;
@@ -236,11 +241,11 @@ Result<Multiplexer::Binding> Multiplexer::open(Session& session, bool rtcp_mux) 
         binding.local.rtp = binding.rtp->socket.local_endpoint();
         binding.local.rtcp = binding.rtcp->socket.local_endpoint();
         for (const auto& port : {binding.rtp, binding.rtcp}) {
-            if (port->sessions.empty()) {
-                ports_.push_back(port);
-                stats_.open_sockets = ports_.size();
-                start_receive(port);
-            }
+            // With rtcp-mux both are one port, listed once: one session, the direct dispatch.
+            if (!port->sessions.empty()) continue;
+            ports_.push_back(port);
+            stats_.open_sockets = ports_.size();
+            start_receive(port);
             port->sessions.push_back(&session);
         }
         log::debug("rtp", "opened RTP port {} ({})", candidate, rtcp_mux ? "rtcp-mux" : "+RTCP");
@@ -254,9 +259,43 @@ Result<Multiplexer::Binding> Multiplexer::share(Session& session, const Binding&
     if (!with.rtp || with.rtp->owner != this) return MediaErrc::not_open;
     if (!admit_session()) return MediaErrc::too_many_sessions;
     ++stats_.sessions;
+    // A shared port takes datagrams from every session's far end.
+    unlock_source(*with.rtp);
+    unlock_source(*with.rtcp);
     with.rtp->sessions.push_back(&session);
     if (with.rtcp != with.rtp) with.rtcp->sessions.push_back(&session);
     return with;
+}
+
+void Multiplexer::lock_source(Port& port, const asio::ip::udp::endpoint& peer) {
+    if (port.owner == nullptr || port.sessions.size() != 1 || port.peer == peer) return;
+    // connect(2) on a UDP socket: the kernel keeps the route (each send skips the lookup that
+    // an unconnected sendto does) and delivers only the peer's datagrams (strict RTP). On a
+    // socket bound to the any-address it would also pin the local address to the route's
+    // source, and on a multi-homed host the far end may be sending to another of ours.
+    if (config_.address.is_unspecified()) return;
+    std::error_code ec;
+    port.socket.connect(peer, ec);
+    if (ec) {
+        log::debug("rtp.multiplexer", "cannot lock to {}:{}: {}", peer.address().to_string(),
+                   peer.port(), ec.message());
+        unlock_source(port);
+        return;
+    }
+    port.peer = peer;
+}
+
+void Multiplexer::unlock_source(Port& port) {
+    if (!port.peer || port.owner == nullptr) return;
+    port.peer.reset();
+    // POSIX: connecting a datagram socket to AF_UNSPEC dissolves the association; the bound
+    // local address stays.
+    sockaddr unspecified{};
+    unspecified.sa_family = AF_UNSPEC;
+    if (::connect(port.socket.native_handle(), &unspecified, sizeof unspecified) != 0) {
+        log::warning("rtp.multiplexer", "cannot unlock a media socket: {}",
+                     std::error_code(errno, std::system_category()).message());
+    }
 }
 
 void Multiplexer::detach(const std::shared_ptr<Port>& port, Session& session) {
@@ -292,7 +331,11 @@ Result<void> Multiplexer::send(Port& port, std::span<const std::uint8_t> datagra
                                const asio::ip::udp::endpoint& to) {
     if (port.owner == nullptr) return MediaErrc::not_open;
     std::error_code ec;
-    port.socket.send_to(asio::buffer(datagram.data(), datagram.size()), to, 0, ec);
+    if (port.peer && *port.peer == to) {
+        port.socket.send(asio::buffer(datagram.data(), datagram.size()), 0, ec);
+    } else {
+        port.socket.send_to(asio::buffer(datagram.data(), datagram.size()), to, 0, ec);
+    }
     if (ec) {
         ++stats_.send_errors;
         return MediaErrc::send_failed;
@@ -446,6 +489,11 @@ void Multiplexer::dispatch(Port& port, std::span<std::uint8_t> buffer, std::size
     if (port.rtcp_only && kind == PacketKind::rtp) kind = PacketKind::rtcp;
     if (kind != PacketKind::rtp && kind != PacketKind::rtcp && kind != PacketKind::stun) {
         ++stats_.not_media;
+        return;
+    }
+    if (port.peer && *port.peer != sender) {
+        // Queued before the socket was locked to its peer (SessionConfig::strict_source).
+        ++stats_.foreign_source;
         return;
     }
     Session* target = nullptr;

@@ -97,6 +97,14 @@ void Session::set_remote(const asio::ip::udp::endpoint& rtp,
     }
     source_rtp_.reset();
     source_rtcp_.reset();
+    if (is_open()) {
+        mux_.unlock_source(*binding_.rtp);
+        mux_.unlock_source(*binding_.rtcp);
+    }
+}
+
+void Session::lock_source(Multiplexer::Port& port, const asio::ip::udp::endpoint& source) {
+    if (config_.strict_source && !stun_client_) mux_.lock_source(port, source);
 }
 
 void Session::start() {
@@ -122,6 +130,8 @@ stun::BindingClient* Session::stun_client(const asio::ip::udp::endpoint& server)
     if (!is_open()) return nullptr;
     if (!stun_client_ || stun_server_ != server) {
         stun_client_.reset();
+        // The server's answers must reach the socket: no strict source from now on.
+        mux_.unlock_source(*binding_.rtp);
         stun_client_ = std::make_unique<stun::BindingClient>(Multiplexer::socket_of(*binding_.rtp),
                                                              server, config_.stun_options);
         stun_server_ = server;
@@ -335,6 +345,7 @@ void Session::receive_rtp(std::span<std::uint8_t> buffer, std::size_t size,
             log::debug("rtp", "latching RTP to {}:{}", from.address().to_string(), from.port());
         }
         source_rtp_ = from;
+        lock_source(*binding_.rtp, from);
     }
     const bool was_valid = reception_.valid();
     const std::uint32_t highest = reception_.extended_highest_sequence();
@@ -373,7 +384,11 @@ void Session::receive_rtcp(std::span<std::uint8_t> buffer, std::size_t size,
         ++counters_.malformed;
         return;
     }
-    if (!source_rtcp_ || *source_rtcp_ != from) source_rtcp_ = from;
+    if (!source_rtcp_ || *source_rtcp_ != from) {
+        source_rtcp_ = from;
+        // With rtcp-mux the port is RTP's, locked (or not) by RTP's latch.
+        if (binding_.rtcp != binding_.rtp) lock_source(*binding_.rtcp, from);
+    }
     ++counters_.rtcp_received;
     bool bye = false;
     for (const auto& packet : *compound) {

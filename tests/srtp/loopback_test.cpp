@@ -240,12 +240,54 @@ TEST(SrtpLoopbackRelay, LossAndReorderingMatchWhatTheRelayInjected) {
     b.stop();
 }
 
+// A forger: packets of A's SSRC protected with A's key (a replayer) or a stranger's key.
+struct Forger {
+    explicit Forger(const Keys& keys)
+        : replayer(voip::srtp::Context::create(keys.a, voip::srtp::Context::Direction::outbound)
+                       .value()),
+          stranger(voip::srtp::Context::create(
+                       KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value(),
+                       voip::srtp::Context::Direction::outbound)
+                       .value()) {}
+
+    // One SRTP packet of @p ssrc numbered @p seq, its tag broken if @p tamper.
+    static std::vector<std::uint8_t> forge(voip::srtp::Context& ctx, std::uint32_t ssrc,
+                                           std::uint16_t seq, bool tamper) {
+        std::vector<std::uint8_t> buf(2048);
+        voip::rtp::Packet p;
+        p.sequence = seq;
+        p.timestamp = 1;
+        p.ssrc = ssrc;
+        const auto payload = numbered_payload(999);
+        p.payload = payload;
+        const auto n = p.serialize_to(buf).value();
+        const auto m = ctx.protect(buf, n).value();
+        if (tamper) buf[20] ^= 0x40;
+        buf.resize(m);
+        return buf;
+    }
+    // Two replays of sequence numbers B already has, one tampered packet, one wrong key.
+    std::vector<std::vector<std::uint8_t>> attack(std::uint32_t ssrc, std::uint16_t first_seq) {
+        return {forge(replayer, ssrc, first_seq, false),
+                forge(replayer, ssrc, static_cast<std::uint16_t>(first_seq + 1), false),
+                forge(replayer, ssrc, static_cast<std::uint16_t>(first_seq + 50), true),
+                forge(stranger, ssrc, static_cast<std::uint16_t>(first_seq + 51), false)};
+    }
+
+    voip::srtp::Context replayer;
+    voip::srtp::Context stranger;
+};
+
+// Attack from another address with the session following its source wherever valid packets
+// come from (strict_source off): everything reaches the session and fails SRTP, counted.
 TEST(SrtpLoopbackAttack, ForgedAndReplayedPacketsNeverReachTheSession) {
     const auto address = asio::ip::make_address("127.0.0.1");
     asio::io_context io;
     Multiplexer mux_a(io, config_for(address, 43200));
     Multiplexer mux_b(io, config_for(address, 43300));
-    RecordingSession a(mux_a), b(mux_b);
+    SessionConfig following;
+    following.strict_source = false;
+    RecordingSession a(mux_a, following), b(mux_b, following);
     ASSERT_TRUE(a.open() && b.open());
     a.set_remote(b.local_ports().rtp, b.local_ports().rtcp);
     b.set_remote(a.local_ports().rtp, a.local_ports().rtcp);
@@ -259,31 +301,9 @@ TEST(SrtpLoopbackAttack, ForgedAndReplayedPacketsNeverReachTheSession) {
     // An attacker elsewhere: with A's key it replays a sequence number B already has; without
     // it, or tampering, it fails authentication.
     asio::ip::udp::socket attacker(io, asio::ip::udp::endpoint(address, 0));
-    auto replayer = voip::srtp::Context::create(keys.a, voip::srtp::Context::Direction::outbound);
-    auto stranger =
-        voip::srtp::Context::create(KeyMaterial::generate(Suite::aes_cm_128_hmac_sha1_80).value(),
-                                    voip::srtp::Context::Direction::outbound);
-    ASSERT_TRUE(replayer && stranger);
-    const std::uint16_t first_seq = b.packets.front().sequence;
-    auto forge = [&](voip::srtp::Context& ctx, std::uint16_t seq, bool tamper) {
-        std::vector<std::uint8_t> buf(2048);
-        voip::rtp::Packet p;
-        p.sequence = seq;
-        p.timestamp = 1;
-        p.ssrc = a.ssrc();
-        const auto payload = numbered_payload(999);
-        p.payload = payload;
-        auto n = p.serialize_to(buf);
-        ASSERT_TRUE(n);
-        auto m = ctx.protect(buf, *n);
-        ASSERT_TRUE(m);
-        if (tamper) buf[20] ^= 0x40;
-        attacker.send_to(asio::buffer(buf.data(), *m), b.local_ports().rtp);
-    };
-    forge(*replayer, first_seq, false);                                   // replay
-    forge(*replayer, static_cast<std::uint16_t>(first_seq + 1), false);   // replay
-    forge(*replayer, static_cast<std::uint16_t>(first_seq + 50), true);   // tampered
-    forge(*stranger, static_cast<std::uint16_t>(first_seq + 51), false);  // wrong key
+    Forger forger(keys);
+    for (const auto& datagram : forger.attack(a.ssrc(), b.packets.front().sequence))
+        attacker.send_to(asio::buffer(datagram), b.local_ports().rtp);
     ASSERT_TRUE(run_until(io, [&] { return b.stats().unprotect_failures == 4; }));
     const auto s = b.stats();
     EXPECT_EQ(s.replay_failures, 2U);
@@ -298,6 +318,60 @@ TEST(SrtpLoopbackAttack, ForgedAndReplayedPacketsNeverReachTheSession) {
     ASSERT_TRUE(a.send_packet(numbered_payload(5), 0, false, 160));
     ASSERT_TRUE(run_until(io, [&] { return b.packets.size() == 6; }));
     EXPECT_EQ(b.packets.back().payload, numbered_payload(5));
+}
+
+// The default, strict source: once B latched to A, B's socket takes A's datagrams only. The
+// same attack from elsewhere never gets in (not even to be counted); sent from A's own port,
+// it is rejected by SRTP and counted as before.
+TEST(SrtpLoopbackAttack, StrictSourceKeepsOtherAddressesOut) {
+    const auto address = asio::ip::make_address("127.0.0.1");
+    asio::io_context io;
+    Multiplexer mux_a(io, config_for(address, 43400));
+    Multiplexer mux_b(io, config_for(address, 43500));
+    RecordingSession a(mux_a), b(mux_b);
+    ASSERT_TRUE(a.config().strict_source && b.config().strict_source);
+    ASSERT_TRUE(a.open() && b.open());
+    a.set_remote(b.local_ports().rtp, b.local_ports().rtcp);
+    b.set_remote(a.local_ports().rtp, a.local_ports().rtcp);
+    const Keys keys(Suite::aes_cm_128_hmac_sha1_80);
+    key_sessions(a, b, keys);
+    for (std::uint32_t i = 0; i < 5; ++i)
+        ASSERT_TRUE(a.send_packet(numbered_payload(i), 0, false, 160));
+    ASSERT_TRUE(run_until(io, [&] { return b.packets.size() == 5; }));
+
+    asio::ip::udp::socket attacker(io, asio::ip::udp::endpoint(address, 0));
+    Forger forger(keys);
+    const std::uint16_t first_seq = b.packets.front().sequence;
+    for (const auto& datagram : forger.attack(a.ssrc(), first_seq))
+        attacker.send_to(asio::buffer(datagram), b.local_ports().rtp);
+    // A genuine packet after the attack: once it is in, the attack had its chance.
+    ASSERT_TRUE(a.send_packet(numbered_payload(5), 0, false, 160));
+    ASSERT_TRUE(run_until(io, [&] { return b.packets.size() == 6; }));
+    voip::test::run_for(io, 50ms);
+    auto s = b.stats();
+    EXPECT_EQ(s.unprotect_failures, 0U);
+    EXPECT_EQ(s.packets_received, 6U);
+    EXPECT_EQ(mux_b.stats().datagrams_received, 6U);  // the kernel kept the attack out
+    EXPECT_EQ(b.packets.back().payload, numbered_payload(5));
+
+    // From A's own port the same forgeries get in, and SRTP drops and counts them. (A fresh
+    // forger: libsrtp2 refuses to protect a sequence number twice.)
+    Forger again(keys);
+    for (const auto& datagram : again.attack(a.ssrc(), first_seq))
+        ASSERT_TRUE(a.send_raw(datagram, b.local_ports().rtp));
+    ASSERT_TRUE(run_until(io, [&] { return b.stats().unprotect_failures == 4; }));
+    s = b.stats();
+    EXPECT_EQ(s.replay_failures, 2U);
+    EXPECT_EQ(s.authentication_failures, 2U);
+    EXPECT_EQ(b.packets.size(), 6U);
+
+    // A new SDP address unlocks: what the attacker's port sends gets in again.
+    b.set_remote(attacker.local_endpoint());
+    Forger third(keys);
+    const auto replay = Forger::forge(third.replayer, a.ssrc(), first_seq, false);
+    attacker.send_to(asio::buffer(replay), b.local_ports().rtp);
+    ASSERT_TRUE(run_until(io, [&] { return b.stats().replay_failures == 3U; }));
+    EXPECT_EQ(mux_b.stats().datagrams_received, 11U);
 }
 
 }  // namespace

@@ -34,6 +34,9 @@ struct LocalPorts {
 struct MultiplexerStats {
     std::uint64_t datagrams_received = 0;
     std::uint64_t unmatched = 0;  ///< no session took it
+    /// From another address than the one a port was locked to (SessionConfig::strict_source),
+    /// read before the lock took effect; later ones the kernel drops unseen.
+    std::uint64_t foreign_source = 0;
     std::uint64_t not_media = 0;  ///< neither STUN nor RTP/RTCP (DTLS, TURN, garbage)
     std::uint64_t receive_errors = 0;
     std::uint64_t send_errors = 0;
@@ -104,6 +107,10 @@ private:
                       const asio::ip::udp::endpoint& to);
     // The socket of a port, for a STUN client sending on it (RFC 7983: same port as RTP).
     static asio::ip::udp::socket& socket_of(Port& port) noexcept;
+    // SessionConfig::strict_source: connects the port's socket to @p peer if the port is its
+    // session's alone (a shared port stays open to every sender); unlock_source undoes it.
+    void lock_source(Port& port, const asio::ip::udp::endpoint& peer);
+    void unlock_source(Port& port);
 
     Result<std::shared_ptr<Port>> bind(std::uint16_t port, bool rtcp_only);
     void start_receive(const std::shared_ptr<Port>& port);

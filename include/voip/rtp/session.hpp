@@ -81,6 +81,18 @@ struct SessionConfig {
     std::optional<asio::ip::udp::endpoint> stun_server;
     /// Retransmission timing of those Binding requests (RFC 5389 §7.2.1 defaults).
     stun::BindingOptions stun_options;
+    /// Strict source ("strict RTP"): once RTP (RTCP) has latched to where the far end's valid
+    /// packets come from (RFC 4961; after SRTP authentication), the port's socket is connected
+    /// to that address. The kernel then drops datagrams from anywhere else before they cost
+    /// anything (injected or stray media: they are not counted), and each send skips the route
+    /// lookup of an unconnected sendto. set_remote() (a new SDP) unlocks and latches anew.
+    /// Not on a port shared by several sessions, nor on a Multiplexer bound to the
+    /// any-address (connect(2) would pin the local address to the route's source, which on a
+    /// multi-homed host need not be where the far end sends), nor once
+    /// async_discover_public_address() has used the port (the STUN server's answers must get
+    /// in). false: keep following the source wherever valid packets come from, mid-call too
+    /// (e.g. a NAT that rebinds).
+    bool strict_source = true;
 };
 
 class Session {
@@ -235,6 +247,8 @@ private:
     Result<void> send_rtcp(bool bye, std::string_view reason);
     void start_hang_up(SessionOwner::Done done);
     void count_unprotect_failure() noexcept;
+    // SessionConfig::strict_source: after a latch to @p source on @p port.
+    void lock_source(Multiplexer::Port& port, const asio::ip::udp::endpoint& source);
     // The STUN client on the RTP socket for @p server (made, or remade for another server);
     // nullptr when the session is not open.
     stun::BindingClient* stun_client(const asio::ip::udp::endpoint& server);
