@@ -278,32 +278,50 @@ struct Forger {
     voip::srtp::Context stranger;
 };
 
+// A has sent B five SRTP packets over their own multiplexers; an attacker's socket elsewhere.
+struct AttackedPair {
+    AttackedPair(std::uint16_t first_port, const SessionConfig& config)
+        : mux_a(io, config_for(address, first_port)),
+          mux_b(io, config_for(address, static_cast<std::uint16_t>(first_port + 100))),
+          a(mux_a, config),
+          b(mux_b, config),
+          attacker(io, asio::ip::udp::endpoint(address, 0)) {
+        if (!a.open() || !b.open()) return;
+        a.set_remote(b.local_ports().rtp, b.local_ports().rtcp);
+        b.set_remote(a.local_ports().rtp, a.local_ports().rtcp);
+        key_sessions(a, b, keys);
+        for (std::uint32_t i = 0; i < 5; ++i)
+            (void)a.send_packet(numbered_payload(i), 0, false, 160);
+        ready = run_until(io, [&] { return b.packets.size() == 5; });
+    }
+
+    const asio::ip::address address = asio::ip::make_address("127.0.0.1");
+    const Keys keys{Suite::aes_cm_128_hmac_sha1_80};
+    asio::io_context io;
+    Multiplexer mux_a;
+    Multiplexer mux_b;
+    RecordingSession a;
+    RecordingSession b;
+    asio::ip::udp::socket attacker;
+    bool ready = false;
+};
+
 // Attack from another address with the session following its source wherever valid packets
 // come from (strict_source off): everything reaches the session and fails SRTP, counted.
 TEST(SrtpLoopbackAttack, ForgedAndReplayedPacketsNeverReachTheSession) {
-    const auto address = asio::ip::make_address("127.0.0.1");
-    asio::io_context io;
-    Multiplexer mux_a(io, config_for(address, 43200));
-    Multiplexer mux_b(io, config_for(address, 43300));
     SessionConfig following;
     following.strict_source = false;
-    RecordingSession a(mux_a, following), b(mux_b, following);
-    ASSERT_TRUE(a.open() && b.open());
-    a.set_remote(b.local_ports().rtp, b.local_ports().rtcp);
-    b.set_remote(a.local_ports().rtp, a.local_ports().rtcp);
-    const Keys keys(Suite::aes_cm_128_hmac_sha1_80);
-    key_sessions(a, b, keys);
-
-    for (std::uint32_t i = 0; i < 5; ++i)
-        ASSERT_TRUE(a.send_packet(numbered_payload(i), 0, false, 160));
-    ASSERT_TRUE(run_until(io, [&] { return b.packets.size() == 5; }));
+    AttackedPair p(43200, following);
+    ASSERT_TRUE(p.ready);
+    auto& a = p.a;
+    auto& b = p.b;
+    auto& io = p.io;
 
     // An attacker elsewhere: with A's key it replays a sequence number B already has; without
     // it, or tampering, it fails authentication.
-    asio::ip::udp::socket attacker(io, asio::ip::udp::endpoint(address, 0));
-    Forger forger(keys);
+    Forger forger(p.keys);
     for (const auto& datagram : forger.attack(a.ssrc(), b.packets.front().sequence))
-        attacker.send_to(asio::buffer(datagram), b.local_ports().rtp);
+        p.attacker.send_to(asio::buffer(datagram), b.local_ports().rtp);
     ASSERT_TRUE(run_until(io, [&] { return b.stats().unprotect_failures == 4; }));
     const auto s = b.stats();
     EXPECT_EQ(s.replay_failures, 2U);
@@ -324,26 +342,17 @@ TEST(SrtpLoopbackAttack, ForgedAndReplayedPacketsNeverReachTheSession) {
 // same attack from elsewhere never gets in (not even to be counted); sent from A's own port,
 // it is rejected by SRTP and counted as before.
 TEST(SrtpLoopbackAttack, StrictSourceKeepsOtherAddressesOut) {
-    const auto address = asio::ip::make_address("127.0.0.1");
-    asio::io_context io;
-    Multiplexer mux_a(io, config_for(address, 43400));
-    Multiplexer mux_b(io, config_for(address, 43500));
-    RecordingSession a(mux_a), b(mux_b);
-    ASSERT_TRUE(a.config().strict_source && b.config().strict_source);
-    ASSERT_TRUE(a.open() && b.open());
-    a.set_remote(b.local_ports().rtp, b.local_ports().rtcp);
-    b.set_remote(a.local_ports().rtp, a.local_ports().rtcp);
-    const Keys keys(Suite::aes_cm_128_hmac_sha1_80);
-    key_sessions(a, b, keys);
-    for (std::uint32_t i = 0; i < 5; ++i)
-        ASSERT_TRUE(a.send_packet(numbered_payload(i), 0, false, 160));
-    ASSERT_TRUE(run_until(io, [&] { return b.packets.size() == 5; }));
+    AttackedPair p(43400, SessionConfig{});
+    ASSERT_TRUE(p.ready);
+    ASSERT_TRUE(p.a.config().strict_source && p.b.config().strict_source);
+    auto& a = p.a;
+    auto& b = p.b;
+    auto& io = p.io;
 
-    asio::ip::udp::socket attacker(io, asio::ip::udp::endpoint(address, 0));
-    Forger forger(keys);
+    Forger forger(p.keys);
     const std::uint16_t first_seq = b.packets.front().sequence;
     for (const auto& datagram : forger.attack(a.ssrc(), first_seq))
-        attacker.send_to(asio::buffer(datagram), b.local_ports().rtp);
+        p.attacker.send_to(asio::buffer(datagram), b.local_ports().rtp);
     // A genuine packet after the attack: once it is in, the attack had its chance.
     ASSERT_TRUE(a.send_packet(numbered_payload(5), 0, false, 160));
     ASSERT_TRUE(run_until(io, [&] { return b.packets.size() == 6; }));
@@ -351,12 +360,12 @@ TEST(SrtpLoopbackAttack, StrictSourceKeepsOtherAddressesOut) {
     auto s = b.stats();
     EXPECT_EQ(s.unprotect_failures, 0U);
     EXPECT_EQ(s.packets_received, 6U);
-    EXPECT_EQ(mux_b.stats().datagrams_received, 6U);  // the kernel kept the attack out
+    EXPECT_EQ(p.mux_b.stats().datagrams_received, 6U);  // the kernel kept the attack out
     EXPECT_EQ(b.packets.back().payload, numbered_payload(5));
 
     // From A's own port the same forgeries get in, and SRTP drops and counts them. (A fresh
     // forger: libsrtp2 refuses to protect a sequence number twice.)
-    Forger again(keys);
+    Forger again(p.keys);
     for (const auto& datagram : again.attack(a.ssrc(), first_seq))
         ASSERT_TRUE(a.send_raw(datagram, b.local_ports().rtp));
     ASSERT_TRUE(run_until(io, [&] { return b.stats().unprotect_failures == 4; }));
@@ -366,12 +375,12 @@ TEST(SrtpLoopbackAttack, StrictSourceKeepsOtherAddressesOut) {
     EXPECT_EQ(b.packets.size(), 6U);
 
     // A new SDP address unlocks: what the attacker's port sends gets in again.
-    b.set_remote(attacker.local_endpoint());
-    Forger third(keys);
+    b.set_remote(p.attacker.local_endpoint());
+    Forger third(p.keys);
     const auto replay = Forger::forge(third.replayer, a.ssrc(), first_seq, false);
-    attacker.send_to(asio::buffer(replay), b.local_ports().rtp);
+    p.attacker.send_to(asio::buffer(replay), b.local_ports().rtp);
     ASSERT_TRUE(run_until(io, [&] { return b.stats().replay_failures == 3U; }));
-    EXPECT_EQ(mux_b.stats().datagrams_received, 11U);
+    EXPECT_EQ(p.mux_b.stats().datagrams_received, 11U);
 }
 
 }  // namespace
