@@ -7,8 +7,8 @@
 //   Library/Hop        two rtp::Sessions echoing to each other through an rtp::Multiplexer
 //                      (Asio reactor, srtp::Transform, RTP parsing, statistics, on_packet);
 //                      the default receive path (Multiplexer::Config::receive_batch = 0): one
-//                      read per datagram queued in Asio's reactor (a speculative recvfrom first,
-//                      which finds nothing when the socket is idle, then epoll, then the read)
+//                      read per datagram queued in Asio's reactor, the socket level-triggered
+//                      (epoll_wait, then the one recvfrom; no read that finds nothing)
 //                      and SessionConfig::strict_source (the default): once latched, each
 //                      session's socket is connected to its peer, so a send is send(), not
 //                      sendto(), and skips the kernel's route lookup

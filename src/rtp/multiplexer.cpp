@@ -24,9 +24,13 @@
 #if defined(__linux__) && defined(ASIO_HAS_EPOLL) && !defined(ASIO_HAS_IO_URING_AS_DEFAULT) && \
     ASIO_VERSION / 100 == 1022
 #define VOIP_RTP_REACTOR_READ 1
+#include <asio/detail/epoll_reactor.hpp>
 #include <asio/detail/reactor.hpp>
 #include <asio/detail/reactor_op.hpp>
 #include <asio/detail/socket_types.hpp>
+
+#include <sys/epoll.h>
+#include <type_traits>
 #endif
 
 namespace voip::rtp {
@@ -62,18 +66,63 @@ struct Multiplexer::Port {
     std::vector<Session*> sessions;
 #if defined(VOIP_RTP_REACTOR_READ)
     struct Read;
-    std::unique_ptr<Read> read;  // receive_batch == 0: the one read, reused
+    std::unique_ptr<Read> read;    // receive_batch == 0: the one read, reused
+    bool level_triggered = false;  // register_level_triggered succeeded
 #endif
 };
 
 #if defined(VOIP_RTP_REACTOR_READ)
+namespace {
+
+// Asio keeps its epoll descriptor and a descriptor's registered events private. An explicit
+// instantiation may name private members (C++20 [temp.spec.general]/6: no access checking
+// there), which lets member() below hand out pointers to them without patching Asio. Only
+// for the Asio version VOIP_RTP_REACTOR_READ is gated on.
+template <class Tag, typename Tag::type Member>
+struct Expose {
+    friend typename Tag::type member(Tag /*tag*/) { return Member; }
+};
+using DescriptorState = std::remove_pointer_t<asio::detail::epoll_reactor::per_descriptor_data>;
+struct EpollFd {
+    using type = int asio::detail::epoll_reactor::*;
+    friend type member(EpollFd tag);
+};
+struct RegisteredEvents {
+    using type = std::uint32_t DescriptorState::*;
+    friend type member(RegisteredEvents tag);
+};
+template struct Expose<EpollFd, &asio::detail::epoll_reactor::epoll_fd_>;
+template struct Expose<RegisteredEvents, &DescriptorState::registered_events_>;
+
+// Asio registers every socket edge-triggered, so a read must find the socket empty before
+// the next wait: one recvfrom that finds nothing after every datagram (a system call per
+// packet that reads nothing, when each wake-up brings one datagram, the usual RTP case).
+// Level-triggered, epoll reports the socket again while anything is queued, so the read
+// stops after one datagram (Port::Read returns done_and_exhausted, and Asio then skips the
+// speculative read when the op is queued again). Only the port's own Read ever waits on it:
+// sends are synchronous and nothing else reads these sockets.
+bool register_level_triggered(asio::detail::epoll_reactor& reactor, int descriptor,
+                              DescriptorState* state) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLPRI;  // Asio's set, without EPOLLET
+    ev.data.ptr = state;
+    if (::epoll_ctl(reactor.*member(EpollFd{}), EPOLL_CTL_MOD, descriptor, &ev) != 0) {
+        return false;
+    }
+    state->*member(RegisteredEvents{}) = ev.events;  // Asio adds EPOLLOUT to it, if ever
+    return true;
+}
+
+}  // namespace
+
 // The read of a port as an operation of Asio's epoll reactor, made once and queued again after
-// every datagram. It does what async_receive_from does — one recvfrom, tried at once when
-// started (speculatively), else when epoll reports the socket readable — without what
-// async_receive_from adds per datagram: a handler allocation (recycled, but still a trip
-// through Asio's thread-local cache), the work tracking of the socket's type-erased
-// any_io_executor, and a shared_ptr copy of the port in each handler. The op holds the port
-// (`keep`) from its first start until it completes for the last time (the port closed).
+// every datagram. It does what async_receive_from does — one recvfrom when epoll reports the
+// socket readable — without what async_receive_from adds per datagram: a handler allocation
+// (recycled, but still a trip through Asio's thread-local cache), the work tracking of the
+// socket's type-erased any_io_executor, a shared_ptr copy of the port in each handler, and,
+// with the socket level-triggered (register_level_triggered), the read that finds the socket
+// empty. The op holds the port (`keep`) from its first start until it completes for the last
+// time (the port closed).
 struct Multiplexer::Port::Read : asio::detail::reactor_op {
     Read(Port& p, asio::detail::reactor& r)
         : reactor_op(std::error_code(), &Read::perform, &Read::complete), port(p), reactor(r) {}
@@ -89,7 +138,9 @@ struct Multiplexer::Port::Read : asio::detail::reactor_op {
                 // Larger than the buffer: truncated to it, as async_receive_from does.
                 p.sender.resize(length);
                 self->bytes_transferred_ = static_cast<std::size_t>(got);
-                return done;
+                // Level-triggered: whatever is still queued, epoll reports again; edge-
+                // triggered (the switch failed): read until the socket is empty.
+                return p.level_triggered ? done_and_exhausted : done;
             }
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) return not_done;
@@ -356,6 +407,9 @@ void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
     if (!port->read) {
         port->read =
             std::make_unique<Port::Read>(*port, asio::use_service<asio::detail::reactor>(io_));
+        auto& socket = port->socket.implementation();
+        port->level_triggered =
+            register_level_triggered(port->read->reactor, socket.socket_, socket.reactor_data_);
     }
     port->read->keep = port;
     start_read(*port);

@@ -58,16 +58,16 @@ public:
         /// receive_batch 0 they are truncated to it).
         std::size_t max_datagram = 2048;
         /// How a socket is read. 0 (default): one read per datagram, queued in Asio's reactor
-        /// as async_receive_from would be (tried at once, speculatively, and waited for on epoll
-        /// only when that finds nothing) but without its per-datagram handler. N > 0:
-        /// wait for readability (async_wait), then drain up to N datagrams with one recvmmsg;
-        /// a full batch is continued through asio::post after the handlers already queued
-        /// (bounded unfairness between sockets). Both cost one extra system call per wake-up
-        /// with Asio 1.22's edge-triggered reactor (a read that finds nothing, or the
-        /// EPOLL_CTL_MOD that re-arms a wait): measured in bench/media_path, the batch path is
-        /// ~5 % dearer when each wake-up finds one datagram (one call per socket, the usual RTP
-        /// case) and saves reads when several are queued (a port shared by many sessions, bursty
-        /// sources): 32 is a good value there.
+        /// without a per-datagram handler; with Asio 1.22's epoll reactor the socket is
+        /// registered level-triggered, so each datagram costs one recvfrom and a share of an
+        /// epoll_wait, and no read finds the socket empty (other Asio versions or reactors:
+        /// async_receive_from, which after each datagram tries a read that finds nothing when
+        /// the socket is idle). N > 0: wait for readability (async_wait, edge-triggered), then
+        /// drain up to N datagrams with one recvmmsg; a full batch is continued through
+        /// asio::post after the handlers already queued (bounded unfairness between sockets).
+        /// That costs one extra system call per wake-up (the EPOLL_CTL_MOD that re-arms the
+        /// wait) and saves reads when several datagrams are queued at once (a port shared by
+        /// many sessions, bursty sources): 32 is a good value there.
         std::size_t receive_batch = 0;
         /// Sessions open at once (issue 11: bounded sockets and memory); one more fails with
         /// MediaErrc::too_many_sessions.
