@@ -470,7 +470,17 @@ double stock_srtp_ns() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
+    // The repetitions of all benchmarks run interleaved in random order, so that a slow spell
+    // of the machine (it is shared) lands on all rows alike instead of on whichever row runs
+    // during it; the summary then compares the fastest repetition of each. A flag given on the
+    // command line wins.
+    std::vector<char*> args(argv, argv + argc);
+    std::string interleave = "--benchmark_enable_random_interleaving=true";
+    args.insert(args.begin() + 1, interleave.data());
+    int count = static_cast<int>(args.size());
+    benchmark::Initialize(&count, args.data());
+    argc = count;
+    argv = args.data();
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     const double stock = stock_srtp_ns();
     Collector collector;
