@@ -23,7 +23,16 @@
 // run (plus the audio in flight: the talker's queued clip, the echo's utterance). The raw call's
 // heap per leg (codec + SRTP + resampler state) is printed beside.
 //
-// Usage: audio_path_bench [--pairs N[,N...]] [--seconds S] [--opus-complexity C] [--only LABEL]
+// Interleaving: the library's calls and the raw calls of a row both exist in the process and take
+// turns, --windows W alternating windows of S/W seconds each (250 ms unmeasured before each, while
+// the side that was paused gets back onto its grid); "over" is the library's CPU over all its
+// windows against the raw calls' over all theirs, and the range beside it is the lowest and
+// highest of one window against its neighbour. Run back to back instead, this machine's slow
+// spells and whichever side ran second moved single 3 s figures from +18 % to +59 % for identical
+// code.
+//
+// Usage: audio_path_bench [--pairs N[,N...]] [--seconds S] [--windows W] [--opus-complexity C]
+//                         [--only LABEL]
 
 #include <voip/audio/audio_call.hpp>
 #include <voip/audio/voice_activity_call.hpp>
@@ -85,66 +94,162 @@ struct Codec {
 using voip::bench::Echo;
 using voip::bench::Talker;
 
-struct LibraryResult {
-    double cpu_per_call_second = 0;  // seconds of CPU per second of one call leg
-    std::uint64_t packets = 0;
-    std::uint64_t lost = 0;
-    std::uint64_t utterances = 0;
-    std::uint64_t skipped = 0;  // grid points dropped: nonzero = the thread could not keep up
-    double heap_idle = 0;       // bytes per leg: started, 0.5 s of media, nothing queued
-    double rss_idle_kib = 0;    // RSS growth per leg, same moment
-    double heap_echo = 0;       // bytes per leg at the end of the echo run (audio in flight)
+// The library's N pairs, set up and running (talkers talking, echoes echoing) after the
+// constructor; run_for() drives them. Counters are cumulative: a window is a difference.
+class LibraryCalls {
+public:
+    LibraryCalls(const Codec& c, int pairs, int complexity)
+        : a_mux_(io_, mux_config()),
+          b_mux_(io_, mux_config()),
+          clip_(talk_signal(c.call_rate)),
+          legs_(2.0 * pairs) {
+        const voip::AudioConfig config = voip::bench::echo_audio_config(c.call_rate, complexity);
+        const auto policy =
+            c.srtp ? voip::sdp::CryptoPolicy::required : voip::sdp::CryptoPolicy::off;
+        talkers_.reserve(static_cast<std::size_t>(pairs));
+        echoes_.reserve(static_cast<std::size_t>(pairs));
+        const std::size_t heap0 = audio_path::heap_in_use();
+        const long rss0 = voip::bench::rss_kib();
+        for (int i = 0; i < pairs; ++i) {
+            auto& t =
+                *talkers_.emplace_back(std::make_unique<Talker>(a_mux_, config, c.name, &clip_));
+            auto& e = *echoes_.emplace_back(std::make_unique<Echo>(b_mux_, config, c.name));
+            if (!t.open() || !e.open()) throw std::runtime_error("cannot open RTP ports");
+            const auto offer =
+                voip::sdp::create_offer(t.local_media("127.0.0.1", policy).value(), {}).value();
+            const auto answer =
+                voip::sdp::create_answer(offer, e.local_media("127.0.0.1", policy).value(), {})
+                    .value();
+            e.start_media(answer.negotiated).value();
+            t.start_media(voip::sdp::apply_answer(offer, answer.description).value()).value();
+        }
+        io_.run_for(500ms);  // silence flows both ways: jitter buffers, RTCP, codec state in use
+        heap_idle_ = static_cast<double>(audio_path::heap_in_use() - heap0) / legs_;
+        rss_idle_kib_ = static_cast<double>(voip::bench::rss_kib() - rss0) / legs_;
+        heap0_ = heap0;
+        for (auto& t : talkers_)
+            t->talk();
+        io_.run_for(1500ms);  // warm-up: the first echoes start
+    }
+
+    void run_for(std::chrono::duration<double> duration) {
+        io_.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(duration));
+    }
+
+    struct Counters {
+        std::uint64_t packets = 0;
+        std::uint64_t lost = 0;
+        std::uint64_t utterances = 0;
+        std::uint64_t skipped = 0;  // grid points dropped: nonzero = the thread could not keep up
+    };
+    [[nodiscard]] Counters counters() const {
+        Counters c;
+        for (std::size_t i = 0; i < talkers_.size(); ++i) {
+            const auto ts = talkers_[i]->stats();
+            const auto es = echoes_[i]->stats();
+            c.packets += ts.packets_received + es.packets_received;
+            c.lost += static_cast<std::uint64_t>(std::max<std::int64_t>(0, ts.packets_lost) +
+                                                 std::max<std::int64_t>(0, es.packets_lost));
+            c.utterances += echoes_[i]->utterances();
+            c.skipped +=
+                talkers_[i]->audio_stats().ticks_skipped + echoes_[i]->audio_stats().ticks_skipped;
+        }
+        return c;
+    }
+    [[nodiscard]] double heap_idle() const noexcept { return heap_idle_; }  // bytes per leg
+    [[nodiscard]] double rss_idle_kib() const noexcept { return rss_idle_kib_; }
+    // Bytes per leg now, audio in flight included (the talker's queued clip, the utterance).
+    [[nodiscard]] double heap_now() const {
+        return static_cast<double>(audio_path::heap_in_use() - heap0_) / legs_;
+    }
+
+private:
+    static voip::rtp::Multiplexer::Config mux_config() {
+        voip::rtp::Multiplexer::Config mc;
+        mc.address = asio::ip::make_address("127.0.0.1");
+        return mc;
+    }
+
+    asio::io_context io_;
+    voip::rtp::Multiplexer a_mux_;
+    voip::rtp::Multiplexer b_mux_;
+    std::vector<float> clip_;
+    double legs_;
+    std::vector<std::unique_ptr<Talker>> talkers_;
+    std::vector<std::unique_ptr<Echo>> echoes_;
+    std::size_t heap0_ = 0;
+    double heap_idle_ = 0;
+    double rss_idle_kib_ = 0;
 };
 
-LibraryResult run_library(const Codec& c, int pairs, double seconds, int complexity) {
-    asio::io_context io;
-    voip::rtp::Multiplexer::Config mc;
-    mc.address = asio::ip::make_address("127.0.0.1");
-    voip::rtp::Multiplexer a_mux(io, mc);
-    voip::rtp::Multiplexer b_mux(io, mc);
-    const voip::AudioConfig config = voip::bench::echo_audio_config(c.call_rate, complexity);
-    const auto clip = talk_signal(c.call_rate);
-    std::vector<std::unique_ptr<Talker>> talkers;
-    std::vector<std::unique_ptr<Echo>> echoes;
-    const auto policy = c.srtp ? voip::sdp::CryptoPolicy::required : voip::sdp::CryptoPolicy::off;
-    talkers.reserve(static_cast<std::size_t>(pairs));
-    echoes.reserve(static_cast<std::size_t>(pairs));
-    const std::size_t heap0 = audio_path::heap_in_use();
-    const long rss0 = voip::bench::rss_kib();
-    for (int i = 0; i < pairs; ++i) {
-        auto& t = *talkers.emplace_back(std::make_unique<Talker>(a_mux, config, c.name, &clip));
-        auto& e = *echoes.emplace_back(std::make_unique<Echo>(b_mux, config, c.name));
-        if (!t.open() || !e.open()) throw std::runtime_error("cannot open RTP ports");
-        const auto offer =
-            voip::sdp::create_offer(t.local_media("127.0.0.1", policy).value(), {}).value();
-        const auto answer =
-            voip::sdp::create_answer(offer, e.local_media("127.0.0.1", policy).value(), {}).value();
-        e.start_media(answer.negotiated).value();
-        t.start_media(voip::sdp::apply_answer(offer, answer.description).value()).value();
+// Library and raw calls measured in alternating windows of the same length: a slow spell of
+// this shared machine, or whichever side runs second in a process, then weighs on both. Each
+// window starts with `settle` unmeasured (the side that was paused catches up on its grid).
+struct Interleaved {
+    std::vector<double> library;  // CPU seconds per leg-second, per window
+    std::vector<double> raw;
+    LibraryCalls::Counters library_counts;  // over the measured windows
+    audio_path::RawCalls::Counters raw_counts;
+
+    [[nodiscard]] static double mean(const std::vector<double>& v) {
+        double sum = 0;
+        for (const double x : v)
+            sum += x;
+        return sum / static_cast<double>(v.size());
     }
-    io.run_for(500ms);  // silence flows both ways: jitter buffers, RTCP, codec state in use
-    const double legs = 2.0 * pairs;
-    LibraryResult r;
-    r.heap_idle = static_cast<double>(audio_path::heap_in_use() - heap0) / legs;
-    r.rss_idle_kib = static_cast<double>(voip::bench::rss_kib() - rss0) / legs;
-    for (auto& t : talkers)
-        t->talk();
-    io.run_for(1500ms);  // warm-up: the first echoes start
-    const double cpu0 = cpu_seconds();
-    io.run_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(seconds)));
-    const double cpu = cpu_seconds() - cpu0;
-    r.heap_echo = static_cast<double>(audio_path::heap_in_use() - heap0) / legs;
-    r.cpu_per_call_second = cpu / (legs * seconds);
-    for (int i = 0; i < pairs; ++i) {
-        const auto ts = talkers[i]->stats();
-        const auto es = echoes[i]->stats();
-        r.packets += ts.packets_received + es.packets_received;
-        r.lost += static_cast<std::uint64_t>(std::max<std::int64_t>(0, ts.packets_lost) +
-                                             std::max<std::int64_t>(0, es.packets_lost));
-        r.utterances += echoes[i]->utterances();
-        r.skipped +=
-            talkers[i]->audio_stats().ticks_skipped + echoes[i]->audio_stats().ticks_skipped;
+    // The library's overhead in each pair of neighbouring windows, sorted.
+    [[nodiscard]] std::vector<double> pair_overheads() const {
+        std::vector<double> out;
+        for (std::size_t i = 0; i < library.size(); ++i)
+            out.push_back(library[i] / raw[i] - 1);
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+};
+
+void add_window(LibraryCalls::Counters& sum, const LibraryCalls::Counters& before,
+                const LibraryCalls::Counters& after) {
+    sum.packets += after.packets - before.packets;
+    sum.lost += after.lost - before.lost;
+    sum.utterances += after.utterances - before.utterances;
+    sum.skipped += after.skipped - before.skipped;
+}
+
+void add_window(audio_path::RawCalls::Counters& sum, const audio_path::RawCalls::Counters& before,
+                const audio_path::RawCalls::Counters& after) {
+    sum.sent += after.sent - before.sent;
+    sum.received += after.received - before.received;
+    sum.late_ticks += after.late_ticks - before.late_ticks;
+}
+
+Interleaved measure_interleaved(LibraryCalls& lib, audio_path::RawCalls& raw, double legs,
+                                double seconds, int windows) {
+    constexpr std::chrono::milliseconds settle{250};
+    const std::chrono::duration<double> window(seconds / windows);
+    Interleaved r;
+    // CPU seconds per leg-second of one window of @p calls; its counters added to @p sum.
+    const auto measure = [&](auto& calls, auto& sum) {
+        calls.run_for(settle);
+        const auto before = calls.counters();
+        const double cpu0 = cpu_seconds();
+        calls.run_for(window);
+        const double cpu = cpu_seconds() - cpu0;
+        add_window(sum, before, calls.counters());
+        return cpu / (legs * window.count());
+    };
+    for (int w = 0; w < windows; ++w) {
+        double l = 0;
+        double x = 0;
+        // Alternate which side goes first, so neither always follows the other.
+        if (w % 2 == 0) {
+            l = measure(lib, r.library_counts);
+            x = measure(raw, r.raw_counts);
+        } else {
+            x = measure(raw, r.raw_counts);
+            l = measure(lib, r.library_counts);
+        }
+        r.library.push_back(l);
+        r.raw.push_back(x);
     }
     return r;
 }
@@ -307,6 +412,7 @@ int main(int argc, char** argv) {
     std::vector<int> pair_counts = {1, 10, 100};
     double seconds = 3;
     int complexity = 5;
+    int windows = 6;
     std::string only;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
@@ -314,18 +420,21 @@ int main(int argc, char** argv) {
             pair_counts = parse_list(argv[i + 1]);
         else if (flag == "--seconds")
             seconds = std::atof(argv[i + 1]);
+        else if (flag == "--windows")
+            windows = std::atoi(argv[i + 1]);
         else if (flag == "--only")
             only = argv[i + 1];
         else if (flag == "--opus-complexity")
             complexity = std::atoi(argv[i + 1]);
         else
             return std::fprintf(stderr,
-                                "usage: %s [--pairs N[,N...]] [--seconds S] [--opus-complexity C] "
-                                "[--only LABEL]\n",
+                                "usage: %s [--pairs N[,N...]] [--seconds S] [--windows W] "
+                                "[--opus-complexity C] [--only LABEL]\n",
                                 argv[0]),
                    2;
     }
-    if (pair_counts.empty() || seconds <= 0 || complexity < 0 || complexity > 10) return 2;
+    if (pair_counts.empty() || seconds <= 0 || windows < 1 || complexity < 0 || complexity > 10)
+        return 2;
     for (const int n : pair_counts)
         if (n < 1 || n > 1000) return 2;
     // The library initialises libsrtp2 once per process (a second srtp_init would reset its
@@ -343,41 +452,47 @@ int main(int argc, char** argv) {
         {"PCMU@16k", "PCMU", false, 16000, RawCodecKind::pcmu},
     };
     std::printf(
-        "audio_path: N full-duplex echo calls (2N legs) per row, %.1f s measured, one "
-        "thread\n",
-        seconds);
+        "audio_path: N full-duplex echo calls (2N legs) per row, one thread; library and raw "
+        "calls measured %.1f s each in %d alternating windows\n",
+        seconds, windows);
     std::printf(
         "CPU per call-leg second (50 packets out + 50 in), microseconds; memory per leg, KiB\n\n");
-    std::printf("%-10s %4s %5s | %7s %7s %7s %7s | %8s %8s %7s | %6s %6s %6s %6s | %s\n", "path",
-                "N", "bytes", "codec", "srtp", "udp", "asio-io", "raw-call", "library", "over",
-                "heap", "rss", "h-echo", "h-raw", "packets/lost/utterances/skipped raw:late");
+    std::printf("%-10s %4s %5s | %7s %7s %7s %7s | %8s %8s %7s %10s | %6s %6s %6s %6s | %s\n",
+                "path", "N", "bytes", "codec", "srtp", "udp", "asio-io", "raw-call", "library",
+                "over", "windows", "heap", "rss", "h-echo", "h-raw",
+                "packets/lost/utterances/skipped raw:late");
     for (const auto& c : codecs) {
         if (!only.empty() && c.label != only) continue;
         for (const int pairs : pair_counts) {
-            const auto lib = run_library(c, pairs, seconds, complexity);
-            const auto call = audio_path::run_raw_calls({.codec = c.raw,
-                                                         .srtp = c.srtp,
-                                                         .call_rate = c.call_rate,
-                                                         .opus_complexity = complexity,
-                                                         .pairs = pairs,
-                                                         .seconds = seconds});
-            const auto raw = run_raw(c, complexity, call.payload);
+            LibraryCalls lib(c, pairs, complexity);
+            audio_path::RawCalls call({.codec = c.raw,
+                                       .srtp = c.srtp,
+                                       .call_rate = c.call_rate,
+                                       .opus_complexity = complexity,
+                                       .pairs = pairs});
+            call.run_for(500ms);  // warm-up: caches, socket buffers
+            const double legs = 2.0 * pairs;
+            const auto m = measure_interleaved(lib, call, legs, seconds, windows);
+            const double heap_echo = lib.heap_now();
+            const auto raw = run_raw(c, complexity, call.payload());
             const double floor_us =
                 run_paced_floor(pairs, seconds, 12 + raw.payload + (c.srtp ? 10 : 0)) * 1e6;
-            const double call_us = call.cpu_per_leg_second * 1e6;
-            const double lib_us = lib.cpu_per_call_second * 1e6;
+            const double call_us = Interleaved::mean(m.raw) * 1e6;
+            const double lib_us = Interleaved::mean(m.library) * 1e6;
+            const auto spread = m.pair_overheads();
+            const auto& counts = m.library_counts;
             std::printf(
-                "%-10s %4d %4zuB | %7.1f %7.1f %7.1f %7.1f | %8.1f %8.1f %6.0f%% | %6.1f %6.1f "
-                "%6.1f %6.1f | %llu/%llu/%llu/%llu raw:%llu\n",
+                "%-10s %4d %4zuB | %7.1f %7.1f %7.1f %7.1f | %8.1f %8.1f %6.0f%% %4.0f..%-4.0f | "
+                "%6.1f %6.1f %6.1f %6.1f | %llu/%llu/%llu/%llu raw:%llu\n",
                 c.label.c_str(), pairs, raw.payload, 50.0 * raw.codec_ns / 1000.0,
                 50.0 * raw.srtp_ns / 1000.0, 50.0 * raw.udp_ns / 1000.0, floor_us, call_us, lib_us,
-                100.0 * (lib_us - call_us) / call_us, lib.heap_idle / 1024.0, lib.rss_idle_kib,
-                lib.heap_echo / 1024.0, call.heap_per_leg / 1024.0,
-                static_cast<unsigned long long>(lib.packets),
-                static_cast<unsigned long long>(lib.lost),
-                static_cast<unsigned long long>(lib.utterances),
-                static_cast<unsigned long long>(lib.skipped),
-                static_cast<unsigned long long>(call.late_ticks));
+                100.0 * (lib_us - call_us) / call_us, 100.0 * spread.front(), 100.0 * spread.back(),
+                lib.heap_idle() / 1024.0, lib.rss_idle_kib(), heap_echo / 1024.0,
+                call.heap_per_leg() / 1024.0, static_cast<unsigned long long>(counts.packets),
+                static_cast<unsigned long long>(counts.lost),
+                static_cast<unsigned long long>(counts.utterances),
+                static_cast<unsigned long long>(counts.skipped),
+                static_cast<unsigned long long>(m.raw_counts.late_ticks));
             std::fflush(stdout);
         }
     }
@@ -389,7 +504,9 @@ int main(int argc, char** argv) {
         "raw-call = the same calls written by hand (epoll + timerfd, non-blocking "
         "sendto/recvfrom, spandsp/libopus/libsrtp2 directly,\n"
         "           speexdsp only in the @16k rows whose call rate differs from the codec's), "
-        "same run. over = (library - raw-call) / raw-call; target <= 30%%.\n"
+        "same run. over = (library - raw-call) / raw-call over all windows; target <= 30%%.\n"
+        "windows = the lowest and highest over of one library window against its neighbouring "
+        "raw window, %%.\n"
         "heap/rss = library heap (mallinfo2) and RSS growth per leg after 0.5 s of media with "
         "nothing queued; h-echo = heap per leg at the end of the\n"
         "           echo run (queued clip and utterances included); h-raw = the raw call's heap "

@@ -42,12 +42,6 @@ constexpr std::size_t rtp_header = 12;  // RFC 3550 §5.1, no CSRC, no extension
 constexpr std::size_t max_datagram = 1500;
 constexpr int resampler_quality = 5;  // voip::codec::Resampler's default
 
-double cpu_seconds() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 std::int16_t to_pcm(float v) {
     return static_cast<std::int16_t>(std::nearbyint(std::clamp(v * 32768.0F, -32768.0F, 32767.0F)));
 }
@@ -152,9 +146,11 @@ struct Scratch {
     std::array<std::uint8_t, max_datagram + SRTP_MAX_TRAILER_LEN> packet{};
 };
 
-class Calls {
+}  // namespace
+
+class RawCalls::Impl {
 public:
-    explicit Calls(const RawCallConfig& config)
+    explicit Impl(const RawCallConfig& config)
         : config_(config),
           codec_rate_(raw_codec_rate(config.codec)),
           call_frame_(config.call_rate * frame_ms / 1000),
@@ -210,29 +206,18 @@ public:
             ev.data.u64 = i;
             ::epoll_ctl(epoll_, EPOLL_CTL_ADD, legs_[i]->fd, &ev);
         }
-        // An absolute 20 ms grid the kernel re-arms itself: no drift, no re-arm syscall.
-        timespec now{};
-        ::clock_gettime(CLOCK_MONOTONIC, &now);
-        itimerspec spec{};
-        spec.it_interval.tv_nsec = static_cast<long>(frame_ms) * 1000000L;
-        spec.it_value = now;
-        spec.it_value.tv_nsec += spec.it_interval.tv_nsec;
-        if (spec.it_value.tv_nsec >= 1000000000L) {
-            spec.it_value.tv_nsec -= 1000000000L;
-            ++spec.it_value.tv_sec;
-        }
-        ::timerfd_settime(timer_, TFD_TIMER_ABSTIME, &spec, nullptr);
     }
-    Calls(const Calls&) = delete;
-    Calls& operator=(const Calls&) = delete;
-    Calls(Calls&&) = delete;
-    Calls& operator=(Calls&&) = delete;
-    ~Calls() {
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    Impl(Impl&&) = delete;
+    Impl& operator=(Impl&&) = delete;
+    ~Impl() {
         if (timer_ >= 0) ::close(timer_);
         if (epoll_ >= 0) ::close(epoll_);
     }
 
     void run_for(std::chrono::duration<double> duration) {
+        arm();
         const auto end = std::chrono::steady_clock::now() +
                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration);
         std::array<epoll_event, 64> events{};
@@ -262,6 +247,22 @@ public:
 
 private:
     static constexpr std::uint64_t timer_tag = ~std::uint64_t{0};
+
+    // An absolute 20 ms grid from now that the kernel re-arms itself: no drift, no re-arm
+    // syscall per tick; armed anew on each run, so a pause is not a burst of late expirations.
+    void arm() {
+        timespec now{};
+        ::clock_gettime(CLOCK_MONOTONIC, &now);
+        itimerspec spec{};
+        spec.it_interval.tv_nsec = static_cast<long>(frame_ms) * 1000000L;
+        spec.it_value = now;
+        spec.it_value.tv_nsec += spec.it_interval.tv_nsec;
+        if (spec.it_value.tv_nsec >= 1000000000L) {
+            spec.it_value.tv_nsec -= 1000000000L;
+            ++spec.it_value.tv_sec;
+        }
+        ::timerfd_settime(timer_, TFD_TIMER_ABSTIME, &spec, nullptr);
+    }
 
     void tick() {
         std::uint64_t expirations = 0;
@@ -396,8 +397,6 @@ private:
     std::size_t heap_after_ = 0;
 };
 
-}  // namespace
-
 srtp_t make_raw_srtp(srtp_ssrc_type_t type, std::uint8_t* key) {
     srtp_policy_t policy{};
     srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
@@ -423,23 +422,23 @@ std::size_t heap_in_use() {
     return mallinfo2().uordblks;
 }
 
-RawCallResult run_raw_calls(const RawCallConfig& config) {
-    Calls calls(config);
-    calls.run_for(std::chrono::milliseconds{500});  // warm-up: caches, socket buffers
-    const std::uint64_t sent0 = calls.sent;
-    const std::uint64_t received0 = calls.received;
-    const std::uint64_t late0 = calls.late_ticks;
-    const double cpu0 = cpu_seconds();
-    calls.run_for(std::chrono::duration<double>(config.seconds));
-    const double cpu = cpu_seconds() - cpu0;
-    RawCallResult r;
-    r.cpu_per_leg_second = cpu / (2.0 * config.pairs * config.seconds);
-    r.sent = calls.sent - sent0;
-    r.received = calls.received - received0;
-    r.late_ticks = calls.late_ticks - late0;
-    r.heap_per_leg = calls.heap_per_leg();
-    r.payload = calls.sent == 0 ? 0 : static_cast<std::size_t>(calls.payload_bytes / calls.sent);
-    return r;
+RawCalls::RawCalls(const RawCallConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+RawCalls::~RawCalls() = default;
+
+void RawCalls::run_for(std::chrono::duration<double> duration) {
+    impl_->run_for(duration);
+}
+
+RawCalls::Counters RawCalls::counters() const noexcept {
+    return {impl_->sent, impl_->received, impl_->late_ticks};
+}
+
+double RawCalls::heap_per_leg() const noexcept {
+    return impl_->heap_per_leg();
+}
+
+std::size_t RawCalls::payload() const noexcept {
+    return impl_->sent == 0 ? 0 : static_cast<std::size_t>(impl_->payload_bytes / impl_->sent);
 }
 
 }  // namespace audio_path

@@ -12,8 +12,10 @@
 
 #include <srtp2/srtp.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace audio_path {
 
@@ -25,21 +27,37 @@ struct RawCallConfig {
     std::uint32_t call_rate = 8000;  ///< the application's audio rate (resampled when different)
     int opus_complexity = 5;
     int pairs = 1;
-    double seconds = 3;
 };
 
-struct RawCallResult {
-    double cpu_per_leg_second = 0;  ///< CPU seconds per second of one call leg
-    std::uint64_t sent = 0;
-    std::uint64_t received = 0;
-    std::uint64_t late_ticks = 0;  ///< timer expirations beyond one per wake-up (not real time)
-    double heap_per_leg = 0;       ///< bytes: codec, SRTP and resampler state, buffers
-    std::size_t payload = 0;       ///< mean payload bytes
-};
+/// The hand-written calls of @p config, set up and running: run_for() drives them (one thread,
+/// its own epoll loop, nothing else runs meanwhile); the counters are cumulative, so a caller
+/// measures a window by the difference. Throws std::runtime_error when sockets or libraries fail.
+class RawCalls {
+public:
+    explicit RawCalls(const RawCallConfig& config);
+    ~RawCalls();
+    RawCalls(const RawCalls&) = delete;
+    RawCalls& operator=(const RawCalls&) = delete;
+    RawCalls(RawCalls&&) = delete;
+    RawCalls& operator=(RawCalls&&) = delete;
 
-/// Runs the hand-written calls (0.5 s warm-up, then @p config.seconds measured).
-/// Throws std::runtime_error when sockets or libraries fail.
-RawCallResult run_raw_calls(const RawCallConfig& config);
+    /// Runs the calls for @p duration. After a pause (another row measured meanwhile) the
+    /// 20 ms grid resumes from now: the missed expirations are not counted late.
+    void run_for(std::chrono::duration<double> duration);
+
+    struct Counters {
+        std::uint64_t sent = 0;
+        std::uint64_t received = 0;
+        std::uint64_t late_ticks = 0;  ///< expirations beyond one per wake-up (not real time)
+    };
+    [[nodiscard]] Counters counters() const noexcept;
+    [[nodiscard]] double heap_per_leg() const noexcept;  ///< bytes: codec, SRTP, resamplers
+    [[nodiscard]] std::size_t payload() const noexcept;  ///< mean payload bytes so far
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 /// A libsrtp2 session (AES_CM_128_HMAC_SHA1_80, the library's default suite) for any SSRC of
 /// @p type with the 30-byte master key+salt @p key; libsrtp2 must be initialised already.
