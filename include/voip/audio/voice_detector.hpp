@@ -58,6 +58,7 @@ private:
     double voiced_rms_sum_ = 0;
     std::size_t voiced_frames_ = 0;
     std::uint64_t dropped_ = 0;
+    std::size_t expected_samples_ = 0;  // reserved when an utterance starts: the last kept one's
 };
 
 }  // namespace voip::audio
