@@ -3,11 +3,13 @@
 //
 // Library: N pairs of calls on 127.0.0.1 (one io_context, one thread, two Multiplexers): a
 // talker AudioCall that speaks a synthetic voiced signal (1.2 s bursts, 0.4 s pauses) in a
-// loop, and an EchoCall that plays each utterance back, so both directions carry audio and
-// both legs run the whole path (20 ms clock, encode, protect, send, receive, unprotect, jitter
-// buffer, decode, VAD). The process CPU time over a measured window, divided by the call-leg
-// seconds (2 × N × window), is the library's CPU per call-second. All calls of the io_context
-// are ticked by its one audio::MediaClock.
+// loop (one clip, shared by all talkers: queued by reference, as the raw calls read one shared
+// signal; each talker starts at its own point of it, as each raw leg does, so that the calls'
+// talk and pauses do not all fall in the same windows), and an EchoCall that plays each utterance
+// back, so both directions carry audio and both legs run the whole path (20 ms clock, encode,
+// protect, send, receive, unprotect, jitter buffer, decode, VAD). The process CPU time over a
+// measured window, divided by the call-leg seconds (2 × N × window), is the library's CPU per
+// call-second. All calls of the io_context are ticked by its one audio::MediaClock.
 //
 // Raw call (the baseline, raw_call.cpp): the same N pairs written by hand without libvoip or
 // Asio: one epoll loop, one timerfd on the 20 ms grid, non-blocking sendto/recvfrom, spandsp or
@@ -101,7 +103,7 @@ public:
     LibraryCalls(const Codec& c, int pairs, int complexity)
         : a_mux_(io_, mux_config()),
           b_mux_(io_, mux_config()),
-          clip_(talk_signal(c.call_rate)),
+          clip_(std::make_shared<const std::vector<float>>(talk_signal(c.call_rate))),
           legs_(2.0 * pairs) {
         const voip::AudioConfig config = voip::bench::echo_audio_config(c.call_rate, complexity);
         const auto policy =
@@ -111,8 +113,8 @@ public:
         const std::size_t heap0 = audio_path::heap_in_use();
         const long rss0 = voip::bench::rss_kib();
         for (int i = 0; i < pairs; ++i) {
-            auto& t =
-                *talkers_.emplace_back(std::make_unique<Talker>(a_mux_, config, c.name, &clip_));
+            auto& t = *talkers_.emplace_back(std::make_unique<Talker>(
+                a_mux_, config, c.name, clip_, 0, (2 * static_cast<std::size_t>(i) * 997)));
             auto& e = *echoes_.emplace_back(std::make_unique<Echo>(b_mux_, config, c.name));
             if (!t.open() || !e.open()) throw std::runtime_error("cannot open RTP ports");
             const auto offer =
@@ -173,7 +175,7 @@ private:
     asio::io_context io_;
     voip::rtp::Multiplexer a_mux_;
     voip::rtp::Multiplexer b_mux_;
-    std::vector<float> clip_;
+    std::shared_ptr<const std::vector<float>> clip_;  // one clip all talkers play
     double legs_;
     std::vector<std::unique_ptr<Talker>> talkers_;
     std::vector<std::unique_ptr<Echo>> echoes_;

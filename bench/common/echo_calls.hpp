@@ -58,18 +58,32 @@ inline AudioConfig echo_audio_config(std::uint32_t call_rate, int opus_complexit
 }
 
 /// Speaks @p clip, and again each time it was sent: a continuous talker. With @p chunk > 0 it
-/// queues the clip that many samples at a time, the next piece from on_audio_sent (in the tick
-/// that sent the last frame of the one before), as a prompt player or a relay feeds a call;
-/// 0 queues the whole clip each time (a copy per call).
+/// queues the clip that many samples at a time (a copy of each piece), the next piece from
+/// on_audio_sent (in the tick that sent the last frame of the one before), as a relay feeds a
+/// call; 0 queues the whole clip each time, shared by every talker (send_audio of a
+/// shared_ptr: no copy per call), as a prompt player plays one announcement to many callers.
+/// @p start: where in the clip it starts (so that many talkers are not all in the same syllable
+/// at once); in whole-clip mode the rest of the clip from there is queued as a copy, once.
 class Talker : public AudioCall {
 public:
     Talker(rtp::Multiplexer& mux, AudioConfig config, std::string codec,
-           const std::vector<float>* clip, std::size_t chunk = 0)
+           std::shared_ptr<const std::vector<float>> clip, std::size_t chunk = 0,
+           std::size_t start = 0)
         : AudioCall(mux, std::move(config)),
           codec_(std::move(codec)),
-          clip_(clip),
-          chunk_(chunk == 0 ? clip->size() : chunk) {}
+          clip_(std::move(clip)),
+          chunk_(chunk == 0 ? clip_->size() : chunk),
+          position_(start % clip_->size()) {}
     void talk() {
+        if (chunk_ == clip_->size()) {
+            if (position_ != 0) {
+                send_audio(std::span(clip_->data() + position_, clip_->size() - position_));
+                position_ = 0;
+                return;
+            }
+            send_audio(clip_);
+            return;
+        }
         const std::size_t n = std::min(chunk_, clip_->size() - position_);
         send_audio(std::span(clip_->data() + position_, n));
         position_ = (position_ + n) % clip_->size();
@@ -81,7 +95,7 @@ protected:
 
 private:
     std::string codec_;
-    const std::vector<float>* clip_;
+    std::shared_ptr<const std::vector<float>> clip_;
     std::size_t chunk_;
     std::size_t position_ = 0;
 };

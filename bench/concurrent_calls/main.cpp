@@ -16,9 +16,9 @@
 // run, so the Opus rows can be read against the codec's own cost.
 //
 // The talker streams its clip in --talk-chunk-ms pieces (default 100 ms), the next one queued
-// when the last was sent, as a prompt player or a relay feeds a call; --talk-chunk-ms 0 queues
-// the whole 1.6 s clip at once each time (the benchmark's first form: every call then holds
-// its own copy of the clip, 51 KiB of floats, which the memory figures count).
+// when the last was sent, as a relay feeds a call; --talk-chunk-ms 0 queues the whole 1.6 s
+// clip at once each time, one clip shared by every call (send_audio of a shared_ptr), as a
+// prompt player does. (Before that overload existed, every call held its own 51 KiB copy.)
 //
 // --phases K sets audio::MediaClock's slots per 20 ms in both processes (default 4, 5 ms
 // apart; 1 = every call of a process sends in the same wake-up, the clock's old behaviour).
@@ -184,7 +184,7 @@ int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     voip::audio::MediaClock::of(io).set_phases(phases);
     voip::rtp::Multiplexer mux(io, mux_config(16384, 24575));
     const auto config = audio_config();
-    const auto clip = talk_signal(call_rate);
+    const auto clip = std::make_shared<const std::vector<float>>(talk_signal(call_rate));
     const auto policy = srtp ? voip::sdp::CryptoPolicy::required : voip::sdp::CryptoPolicy::off;
     std::vector<std::unique_ptr<Talker>> calls;
     std::vector<voip::sdp::SessionDescription> offers;
@@ -194,7 +194,7 @@ int run_talker(const std::string& codec, bool srtp, int n, double seconds) {
     const std::size_t heap0 = heap_in_use();
     for (int i = 0; i < n; ++i) {
         auto& t = *calls.emplace_back(
-            std::make_unique<Talker>(mux, config, codec, &clip, call_rate * talk_chunk_ms / 1000));
+            std::make_unique<Talker>(mux, config, codec, clip, call_rate * talk_chunk_ms / 1000));
         if (!t.open()) throw std::runtime_error("talker: cannot open an RTP port");
         offers.push_back(voip::sdp::create_offer(t.local_media("127.0.0.1", policy).value(),
                                                  {.session_id = static_cast<std::uint64_t>(i + 1)})

@@ -264,6 +264,15 @@ JitterBuffer::Frame JitterBuffer::play_next() {
     return frame;
 }
 
+void JitterBuffer::prefetch_next() const noexcept {
+    if (!started_ || slots_.empty()) return;
+    const auto at = static_cast<std::size_t>(next_) % slots_.size();
+    __builtin_prefetch(&slots_[at], 1, 3);
+    const std::uint8_t* payload = storage_.data() + at * stride_;
+    for (std::size_t offset = 0; offset < stride_; offset += 64)
+        __builtin_prefetch(payload + offset, 0, 3);
+}
+
 JitterBuffer::Statistics JitterBuffer::statistics() const noexcept {
     Statistics s = stats_;
     s.depth = std::chrono::duration_cast<std::chrono::milliseconds>(

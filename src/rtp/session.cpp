@@ -37,10 +37,10 @@ ReceptionStats::Config reception_config() {
 }
 
 // Arrival time in RTP timestamp units, for §A.8 jitter (any epoch will do).
-std::uint32_t arrival_units(std::uint32_t clock_rate) {
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now().time_since_epoch())
-                        .count();
+std::uint32_t arrival_units(std::chrono::steady_clock::time_point arrival,
+                            std::uint32_t clock_rate) {
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(arrival.time_since_epoch()).count();
     return static_cast<std::uint32_t>(static_cast<std::uint64_t>(us) * clock_rate / 1000000);
 }
 
@@ -158,10 +158,18 @@ void Session::schedule_rtcp(bool first) {
 
 Result<void> Session::send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,
                                   bool marker, std::uint32_t timestamp_advance) {
+    return send_packet(payload, payload_type, marker, timestamp_advance,
+                       std::chrono::steady_clock::now());
+}
+
+Result<void> Session::send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,
+                                  bool marker, std::uint32_t timestamp_advance,
+                                  std::chrono::steady_clock::time_point now) {
     if (!is_open()) return MediaErrc::not_open;
     if (!remote_rtp_) return MediaErrc::no_remote;
+    const std::span<std::uint8_t> send_buffer = mux_.send_scratch_;
     const std::size_t overhead = transform_ ? transform_->max_overhead() : 0;
-    if (fixed_header_size + payload.size() + overhead > send_buffer_.size()) {
+    if (fixed_header_size + payload.size() + overhead > send_buffer.size()) {
         return MediaErrc::payload_too_large;
     }
     Packet packet;
@@ -170,19 +178,19 @@ Result<void> Session::send_packet(std::span<const std::uint8_t> payload, std::ui
     packet.sequence = sequence_;
     packet.timestamp = timestamp_;
     packet.ssrc = ssrc_;
-    std::memcpy(send_buffer_.data() + fixed_header_size, payload.data(), payload.size());
-    auto size = packet.serialize_in_place(send_buffer_, payload.size());
+    std::memcpy(send_buffer.data() + fixed_header_size, payload.data(), payload.size());
+    auto size = packet.serialize_in_place(send_buffer, payload.size());
     if (!size) return size.error();
 
     // Numbering moves on even if the send fails: to the far end it is a lost packet.
     ++sequence_;
     last_send_timestamp_ = timestamp_;
-    last_send_time_ = std::chrono::steady_clock::now();
+    last_send_time_ = now;
     timestamp_ += timestamp_advance;
 
     std::size_t n = *size;
     if (transform_) {
-        auto protected_size = transform_->protect_rtp(send_buffer_, n);
+        auto protected_size = transform_->protect_rtp(send_buffer, n);
         if (!protected_size) {
             ++counters_.send_failures;
             return MediaErrc::protect_failed;
@@ -191,7 +199,7 @@ Result<void> Session::send_packet(std::span<const std::uint8_t> payload, std::ui
     }
     // RFC 4961: send back to where the far end's RTP comes from.
     const auto& to = source_rtp_ ? *source_rtp_ : *remote_rtp_;
-    auto sent = mux_.send(*binding_.rtp, std::span<const std::uint8_t>(send_buffer_.data(), n), to);
+    auto sent = mux_.send(*binding_.rtp, std::span<const std::uint8_t>(send_buffer.data(), n), to);
     if (!sent) {
         ++counters_.send_failures;
         return sent;
@@ -349,8 +357,9 @@ void Session::receive_rtp(std::span<std::uint8_t> buffer, std::size_t size,
     }
     const bool was_valid = reception_.valid();
     const std::uint32_t highest = reception_.extended_highest_sequence();
+    arrival_time_ = std::chrono::steady_clock::now();
     if (!reception_.update(view->sequence(), view->timestamp(),
-                           arrival_units(config_.clock_rate))) {
+                           arrival_units(arrival_time_, config_.clock_rate))) {
         return;  // §A.1: a far jump, not yet confirmed
     }
     if (was_valid && reception_.extended_highest_sequence() == highest) ++late_;

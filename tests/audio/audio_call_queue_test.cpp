@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,6 +95,50 @@ TEST(AudioCallQueue, ChunksOfAnySizeGoOutInOrderWithoutGaps) {
                 found.lag);
     EXPECT_GT(found.correlation, 0.95);  // G.711 round trip of an intact signal: ~0.99
     EXPECT_EQ(b.audio_stats().decode_errors, 0U);
+}
+
+TEST(AudioCallQueue, OneSharedClipPlaysOnSeveralCallsWithoutACopyEach) {
+    // A prompt played to many callers: each 8 kHz PCMU call queues a reference to the one clip
+    // (no resampling, so no copy is needed), sends all of it, and lets go of it afterwards.
+    asio::io_context io;
+    voip::rtp::Multiplexer a_mux(io, loopback_config());
+    voip::rtp::Multiplexer b_mux(io, loopback_config());
+    voip::audio::AudioConfig config;
+    config.sample_rate = 8000;
+    const std::vector<std::string> pcmu{"PCMU"};
+    Prefer<Recorder> a(pcmu, a_mux, config);
+    Prefer<Recorder> b(pcmu, b_mux, config);
+    Prefer<Recorder> c(pcmu, a_mux, config);
+    Prefer<Recorder> d(pcmu, b_mux, config);
+    voip::audio::test::connect(a, b, voip::sdp::CryptoPolicy::off);
+    voip::audio::test::connect(c, d, voip::sdp::CryptoPolicy::off);
+    ASSERT_FALSE(HasFatalFailure());
+
+    const auto clip = std::make_shared<const std::vector<float>>(chirp(4000, 8000.0));  // 0.5 s
+    a.send_audio(clip);
+    c.send_audio(clip);
+    EXPECT_EQ(clip.use_count(), 3);  // held by both calls, not copied
+    EXPECT_EQ(a.queued_samples(), clip->size());
+    ASSERT_TRUE(run_until(
+        io, [&] { return a.sent_callbacks == 1 && c.sent_callbacks == 1; }, 5s));
+    run_for(io, 300ms);  // the last chunk is let go on the tick after its last frame
+    EXPECT_EQ(clip.use_count(), 1);
+    for (const Recorder* sender : {&a, &c})
+        EXPECT_EQ(sender->audio_stats().speech_frames_sent, 25U);
+    for (const Recorder* receiver : {&b, &d}) {
+        const auto found = voip::audio::test::align(*clip, receiver->heard);
+        EXPECT_GT(found.correlation, 0.95);
+    }
+
+    // A call whose rate is not the codec's (16 kHz over PCMU) resamples into a copy of its own.
+    Prefer<Recorder> e(pcmu, a_mux);
+    Prefer<Recorder> f(pcmu, b_mux);
+    voip::audio::test::connect(e, f, voip::sdp::CryptoPolicy::off);
+    ASSERT_FALSE(HasFatalFailure());
+    e.send_audio(clip);
+    EXPECT_EQ(clip.use_count(), 1);
+    EXPECT_EQ(e.queued_samples(), clip->size());  // at the call's rate, as queued
+    EXPECT_THROW(e.send_audio(std::shared_ptr<const std::vector<float>>{}), std::invalid_argument);
 }
 
 TEST(AudioCallQueue, LongerPacketsThanOurPacketTimeAreDecoded) {

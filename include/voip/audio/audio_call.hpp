@@ -151,11 +151,17 @@ public:
     [[nodiscard]] sdp::Direction media_direction() const noexcept { return direction_; }
 
     /// Queues @p samples (at AudioConfig::sample_rate) to be sent after what is queued.
-    /// Audio beyond AudioConfig::max_queued is dropped (and logged); before start_media() it
-    /// waits in the queue.
+    /// Audio beyond AudioConfig::max_queued is dropped (and logged); so is audio sent before
+    /// start_media() (the asynchronous form completes with Errc::not_started).
     void send_audio(std::span<const float> samples);
     /// Same, taking the samples over: no copy when AudioConfig::sample_rate is the codec's.
     void send_audio(std::vector<float>&& samples);
+    /// Same, sharing @p samples with other calls (a prompt or announcement played to many
+    /// callers): when AudioConfig::sample_rate is the codec's, the call queues a reference and
+    /// holds it until the last frame was sent, instead of a copy per call; otherwise the samples
+    /// are resampled into a copy. The samples must not change while queued (they are const).
+    /// A null pointer is a programmer error (std::invalid_argument).
+    void send_audio(std::shared_ptr<const std::vector<float>> samples);
     /// Same, as an asynchronous operation that completes (void(std::error_code)) when the last
     /// of these samples has been sent, or with operation_aborted on cancel/stop. The samples
     /// are copied when the operation starts. Any completion token (callbacks, use_awaitable,
@@ -215,17 +221,20 @@ private:
     public:
         explicit ClockLink(AudioCall& call) noexcept : call_(call) {}
         void on_media_tick(MediaClock::Clock::time_point now) override { call_.on_tick(now); }
+        void prepare_media_tick() noexcept override { call_.prepare_tick(); }
 
     private:
         AudioCall& call_;
     };
 
     void enqueue(std::span<const float> samples, Completion done);
-    void enqueue_converted(std::vector<float> samples, Completion done);
+    void enqueue_converted(std::shared_ptr<const std::vector<float>> samples, Completion done);
     [[nodiscard]] std::span<const float> next_outbound_frame();
+    void pop_front_chunk();
     void reset_jitter_buffer();
     void on_tick(MediaClock::Clock::time_point now);
-    void send_tick();
+    void prepare_tick() const noexcept;
+    void send_tick(MediaClock::Clock::time_point now);
     void playout_tick();
     [[nodiscard]] std::span<float> decode(const rtp::JitterBuffer::Frame& frame);
     [[nodiscard]] bool quiet(float level) const noexcept;
@@ -237,31 +246,44 @@ private:
 
     AudioConfig config_;
     std::shared_ptr<const codec::Registry> registry_;
-    bool started_ = false;
 
     // Negotiated.
     std::optional<codec::Format> format_;
     sdp::PayloadFormat codec_;  // as negotiated (to tell a codec change in update_media)
-    std::unique_ptr<codec::Encoder> encoder_;
-    std::unique_ptr<codec::Decoder> decoder_;
     std::uint8_t send_pt_ = 0;
-    std::uint8_t receive_pt_ = 0;
-    std::optional<std::uint8_t> dtmf_pt_;
     std::string srtp_suite_;
     sdp::Direction direction_ = sdp::Direction::sendrecv;  // from our side
-    bool may_send_ = true;     // direction sendrecv/sendonly and a remote address to send to
-    bool may_receive_ = true;  // direction sendrecv/recvonly
+    bool may_send_ = true;  // direction sendrecv/sendonly and a remote address to send to
 
     // Clock.
     MediaClock& clock_;
+    // What prepare_tick() reads comes first after the clock's link, within the bytes the clock
+    // prefetches from there (MediaClock::prefetched_object_bytes): a tick with hundreds of
+    // calls then finds it in cache instead of waiting for each line in turn.
     ClockLink clock_link_{*this};
     Pacer pacer_;
+    bool started_ = false;
+    // What on_packet() and playout read, with the rest of the per-tick state.
+    bool may_receive_ = true;  // direction sendrecv/recvonly
+    bool receiving_ = false;   // the first packet arrived
+    std::uint8_t receive_pt_ = 0;
+    std::optional<std::uint8_t> dtmf_pt_;
+    std::unique_ptr<codec::Encoder> encoder_;
+    std::unique_ptr<codec::Decoder> decoder_;
+    // What is left to send of outbound_.front() (below), kept here so that a tick reads the
+    // samples without chasing the queue's pointers (two dependent cache misses per call and
+    // tick with hundreds of calls). Empty with a chunk queued: its last frame went out on the
+    // previous tick and it is dropped on the next.
+    std::span<const float> front_;
+    std::size_t frame_samples_ = 0;  // per packet time, at the codec's rate
+    std::optional<rtp::JitterBuffer> jitter_;
 
     // Sending. Queued audio stays in the chunks send_audio() made (at the codec's sample rate):
     // no copy into a sample queue, memory only for what is queued. Vectors, not deques: an
     // empty std::deque still allocates its first node, and a call rarely queues more than two.
-    std::vector<std::vector<float>> outbound_;
-    std::size_t outbound_offset_ = 0;   // samples of outbound_.front() already sent
+    // Shared, because a chunk may be one prompt that many calls play at once: one copy in
+    // memory (and in cache) instead of one per call.
+    std::vector<std::shared_ptr<const std::vector<float>>> outbound_;
     std::size_t outbound_samples_ = 0;  // samples queued in all chunks
     std::vector<Pending> pending_;
     std::uint64_t queued_samples_ = 0;   // total ever queued (codec rate)
@@ -269,16 +291,14 @@ private:
     std::uint32_t media_timestamp_ = 0;  // RTP timestamp of the packet time being sent
     bool talking_ = false;               // the previous packet carried queued audio
     std::optional<codec::DtmfSender> dtmf_sender_;
-    std::vector<float> frame_;
-    std::vector<std::uint8_t> payload_;
+    std::vector<float> frame_;      // a frame pieced together from chunks, or padded
+    std::size_t payload_room_ = 0;  // bytes the encoder may write (in the clock's scratch)
 
-    // Receiving.
-    std::optional<rtp::JitterBuffer> jitter_;
+    // Receiving (and jitter_ above).
     std::optional<codec::DtmfReceiver> dtmf_receiver_;
     std::optional<codec::Resampler> playout_resampler_;  // only when the rates differ
-    std::vector<float> decoded_;  // one frame; grown once if the far end's packets are longer
-    std::vector<float> playout_;  // resampled frame (empty when no resampler)
-    bool receiving_ = false;      // the first packet arrived
+    std::size_t decode_room_ = 0;  // samples a decode may write: a frame, or the decoder's most
+    std::vector<float> playout_;   // resampled frame (empty when no resampler)
     std::size_t concealed_run_ = 0;
     // Where the jitter buffer may shrink: the received level's floor over the last second.
     static constexpr std::uint32_t level_window = 50;  // frames

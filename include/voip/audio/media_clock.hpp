@@ -51,6 +51,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -68,6 +69,10 @@ public:
     static constexpr std::size_t default_batch = 64;
     /// Most slots per period set_phases() accepts (100 µs apart).
     static constexpr std::size_t max_phases = 200;
+    /// Bytes of a subscriber object, from its address, that the clock prefetches two
+    /// subscribers ahead of its tick (Subscriber::prepare_media_tick): what the hook reads
+    /// belongs there.
+    static constexpr std::size_t prefetched_object_bytes = 512;
 
     /// Something ticked by the clock (AudioCall holds one).
     class Subscriber {
@@ -75,6 +80,11 @@ public:
         /// A point of this subscriber's slot has come: @p now is the time of the wake-up (at
         /// or after the point).
         virtual void on_media_tick(Clock::time_point now) = 0;
+        /// Called while the subscriber ahead of this one in its slot is ticked, when this one's
+        /// tick follows: a chance to prefetch what on_media_tick() will touch beyond the first
+        /// lines of the subscriber object (which the clock prefetched one subscriber earlier
+        /// still). Hints only: it must not change any state. Default: nothing.
+        virtual void prepare_media_tick() noexcept {}
 
     protected:
         Subscriber() = default;
@@ -125,6 +135,15 @@ public:
     /// Timer wake-ups so far while anyone was attached (at most one per occupied slot point).
     [[nodiscard]] std::uint64_t wakeups() const noexcept { return wakeups_; }
 
+    /// Working memory for the subscriber being ticked: @p count samples, or @p count bytes,
+    /// valid until the next call of the same function (grown as needed, never shrunk). Shared
+    /// by every subscriber because ticks run one at a time on the clock's thread. Why not a
+    /// buffer per call: with hundreds of calls each call's own buffer is touched once per
+    /// 20 ms and has left the CPU caches by then, so every frame paid cache misses just to
+    /// write its scratch; one buffer for all stays in cache (bench/audio_path).
+    [[nodiscard]] std::span<float> sample_scratch(std::size_t count);
+    [[nodiscard]] std::span<std::uint8_t> byte_scratch(std::size_t count);
+
 private:
     struct Entry {
         Subscriber* subscriber;  // null: detached during a tick, removed after it
@@ -167,6 +186,8 @@ private:
     bool holes_ = false;
     bool shut_down_ = false;
     std::uint64_t wakeups_ = 0;
+    std::vector<float> sample_scratch_;
+    std::vector<std::uint8_t> byte_scratch_;
 };
 
 }  // namespace voip::audio

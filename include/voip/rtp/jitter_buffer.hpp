@@ -119,6 +119,10 @@ public:
     /// (the jitter grew back since the window ended).
     Frame pop_extra();
 
+    /// A hint, no effect on the buffer: starts loading into the CPU cache what the next pop()
+    /// reads (the slot due and its payload), for a caller that will pop soon.
+    void prefetch_next() const noexcept;
+
     [[nodiscard]] Statistics statistics() const noexcept;
     /// Frames between playout and the newest packet (holes included).
     [[nodiscard]] std::size_t depth_frames() const noexcept;

@@ -14,6 +14,7 @@
 #include <asio/ip/address.hpp>
 #include <asio/ip/udp.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -137,6 +138,10 @@ private:
     // time and dispatch is synchronous, so 32 × max_datagram per multiplexer, not per socket.
     struct Batch;
     std::unique_ptr<Batch> batch_;
+    // Where Session::send_packet builds (and protects) each packet, shared by every session:
+    // sends are synchronous on the one thread, and one buffer stays in cache where hundreds
+    // of per-session buffers each missed it once per packet.
+    std::array<std::uint8_t, 2048> send_scratch_{};
 };
 
 }  // namespace voip::rtp

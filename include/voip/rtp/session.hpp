@@ -145,6 +145,12 @@ public:
     /// @p timestamp_advance (e.g. 160 for 20 ms at 8 kHz).
     Result<void> send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,
                              bool marker, std::uint32_t timestamp_advance);
+    /// Same, with the time of sending given by a caller that has it at hand (a paced sender's
+    /// wake-up time): it dates the packet's timestamp for the next RTCP sender report, and
+    /// saves a clock read per packet.
+    Result<void> send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,
+                             bool marker, std::uint32_t timestamp_advance,
+                             std::chrono::steady_clock::time_point now);
     /// Sends a raw datagram (a STUN request) from the RTP port.
     Result<void> send_raw(std::span<const std::uint8_t> datagram,
                           const asio::ip::udp::endpoint& to);
@@ -220,6 +226,11 @@ protected:
     /// A valid RTP packet from the far end (already unprotected). The view borrows the
     /// receive buffer: copy what you keep.
     virtual void on_packet(const PacketView& packet);
+    /// When the packet being delivered to on_packet() arrived (read once per packet, for the
+    /// RFC 3550 jitter and for the subclass).
+    [[nodiscard]] std::chrono::steady_clock::time_point arrival_time() const noexcept {
+        return arrival_time_;
+    }
     /// A valid RTCP compound packet, after the session took its reports.
     virtual void on_rtcp(const RtcpCompound& compound);
     /// The far end sent RTCP BYE.
@@ -291,6 +302,7 @@ private:
     std::uint64_t octets_received_ = 0;
     std::uint32_t last_sr_ = 0;  // LSR: middle 32 bits of the far end's last SR
     std::chrono::steady_clock::time_point last_sr_arrival_{};
+    std::chrono::steady_clock::time_point arrival_time_{};  // of the RTP packet being received
 
     // Counters for SessionStats.
     SessionStats counters_;
@@ -302,7 +314,6 @@ private:
     bool running_ = false;
     asio::steady_timer rtcp_timer_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // guards queued timer handlers
-    std::array<std::uint8_t, 2048> send_buffer_{};
 };
 
 }  // namespace voip::rtp
