@@ -184,7 +184,7 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
     payload_room_ = encoder_->max_payload_size();
     // One frame: what the negotiated packet time decodes to. A far end that sends longer
     // packets makes decode() grow it once (up to the decoder's maximum).
-    decode_room_ = frame_.size();
+    decode_room_ = frame_samples_;
     stats_.codec = format_->encoding_name;
     stats_.clock_rate = format_->clock_rate;
 
@@ -342,7 +342,7 @@ void AudioCall::send_tick(MediaClock::Clock::time_point now) {
         }
     }
 
-    const std::size_t take = std::min(outbound_samples_, frame_.size());
+    const std::size_t take = std::min(outbound_samples_, frame_samples_);
     const std::span<const float> frame = next_outbound_frame();
     const bool speech = take > 0;
 
@@ -374,7 +374,7 @@ void AudioCall::send_tick(MediaClock::Clock::time_point now) {
 }
 
 std::span<const float> AudioCall::next_outbound_frame() {
-    const std::size_t size = frame_.size();
+    const std::size_t size = frame_samples_;
     // A chunk whose last frame went out on the previous tick (it was encoded in place).
     if (front_.empty() && !outbound_.empty()) pop_front_chunk();
     // The common case, a whole frame inside the front chunk: encode it where it is (the chunk
@@ -445,7 +445,7 @@ void AudioCall::playout_tick() {
 }
 
 std::span<float> AudioCall::decode(const rtp::JitterBuffer::Frame& frame) {
-    const std::size_t samples = frame_.size();
+    const std::size_t samples = frame_samples_;
     // Decoded into the clock's scratch (see MediaClock::sample_scratch): on_audio() gets it
     // for the duration of the call, as it always did.
     std::span<float> room = clock_.sample_scratch(decode_room_);

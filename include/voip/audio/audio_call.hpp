@@ -275,7 +275,9 @@ private:
     // tick with hundreds of calls). Empty with a chunk queued: its last frame went out on the
     // previous tick and it is dropped on the next.
     std::span<const float> front_;
-    std::size_t frame_samples_ = 0;  // per packet time, at the codec's rate
+    // Per packet time, at the codec's rate: frame_.size(), kept here because frame_ lies
+    // outside the prefetched block and every tick needs the number.
+    std::size_t frame_samples_ = 0;
     std::optional<rtp::JitterBuffer> jitter_;
 
     // Sending. Queued audio stays in the chunks send_audio() made (at the codec's sample rate):
