@@ -14,8 +14,9 @@
 #include <cctype>
 #include <limits>
 #include <stdexcept>
-#include <type_traits>
 #include <utility>
+
+#include "core/prefetch.hpp"
 
 namespace voip::audio {
 namespace {
@@ -292,19 +293,15 @@ void AudioCall::prepare_tick() const noexcept {
     // through the kernel: microseconds), so that with hundreds of calls this one's tick finds
     // its data in cache instead of waiting for each line in turn. Hints only.
     if (!started_) return;
+    using detail::prefetch_lines;
+    using detail::PrefetchFor;
     constexpr std::size_t line = 64;
-    const auto prefetch = [](const void* p, std::size_t bytes, auto write) {
-        const auto* at = static_cast<const char*>(p);
-        for (std::size_t offset = 0; offset < bytes; offset += line)
-            __builtin_prefetch(at + offset, decltype(write)::value, 3);
-    };
-    using read = std::integral_constant<int, 0>;
-    using write = std::integral_constant<int, 1>;
     // rtp::Session's sending and receiving state (numbering, addresses, statistics).
-    prefetch(static_cast<const rtp::Session*>(this), rtp_session_prefetch_bytes, write{});
-    prefetch(encoder_.get(), line, read{});
-    prefetch(decoder_.get(), 2 * line, write{});
-    prefetch(front_.data(), std::min(front_.size(), frame_samples_) * sizeof(float), read{});
+    prefetch_lines(static_cast<const rtp::Session*>(this), rtp_session_prefetch_bytes,
+                   PrefetchFor::write);
+    prefetch_lines(encoder_.get(), line);
+    prefetch_lines(decoder_.get(), 2 * line, PrefetchFor::write);
+    prefetch_lines(front_.data(), std::min(front_.size(), frame_samples_) * sizeof(float));
     if (jitter_) jitter_->prefetch_next();
 }
 

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "core/prefetch.hpp"
+
 namespace voip::audio {
 
 // NOLINTNEXTLINE(cert-err58-cpp): Asio's service id, a trivial constructor that does not throw
@@ -197,11 +199,7 @@ void MediaClock::tick_phase(std::size_t phase, std::uint64_t index, Clock::time_
     // without reading it), the next one its prepare hook (its first lines are in cache by then,
     // so it can follow its own pointers without waiting), while this one ticks.
     const auto prefetch_object = [&](std::size_t i) {
-        if (Subscriber* s = due(i)) {
-            const auto* at = reinterpret_cast<const char*>(s);
-            for (std::size_t offset = 0; offset < prefetched_object_bytes; offset += 64)
-                __builtin_prefetch(at + offset, 0, 3);
-        }
+        if (Subscriber* s = due(i)) detail::prefetch_lines(s, prefetched_object_bytes);
     };
     prefetch_object(0);
     prefetch_object(1);

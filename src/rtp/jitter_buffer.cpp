@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/prefetch.hpp"
+
 namespace voip::rtp {
 
 namespace {
@@ -267,10 +269,8 @@ JitterBuffer::Frame JitterBuffer::play_next() {
 void JitterBuffer::prefetch_next() const noexcept {
     if (!started_ || slots_.empty()) return;
     const auto at = static_cast<std::size_t>(next_) % slots_.size();
-    __builtin_prefetch(&slots_[at], 1, 3);
-    const std::uint8_t* payload = storage_.data() + at * stride_;
-    for (std::size_t offset = 0; offset < stride_; offset += 64)
-        __builtin_prefetch(payload + offset, 0, 3);
+    voip::detail::prefetch_lines(&slots_[at], sizeof slots_[at], voip::detail::PrefetchFor::write);
+    voip::detail::prefetch_lines(storage_.data() + at * stride_, stride_);
 }
 
 JitterBuffer::Statistics JitterBuffer::statistics() const noexcept {
