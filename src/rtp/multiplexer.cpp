@@ -54,21 +54,42 @@ struct Multiplexer::Port {
     Port(asio::io_context& io, std::size_t buffer_size, bool rtcp)
         : socket(io), buffer(buffer_size), rtcp_only(rtcp) {}
 
+#if defined(VOIP_RTP_REACTOR_READ)
+    // The read of a port as an operation of Asio's epoll reactor: see its definition below.
+    struct Read : asio::detail::reactor_op {
+        Read(Port& p, asio::detail::reactor& r)
+            : reactor_op(std::error_code(), &Read::perform, &Read::complete), port(p), reactor(r) {}
+        static status perform(asio::detail::reactor_op* base);
+        static void complete(void* owner, asio::detail::operation* base, const std::error_code&,
+                             std::size_t);
+
+        Port& port;
+        asio::detail::reactor& reactor;  // looked up once: use_service locks the service registry
+        std::shared_ptr<Port> keep;
+    };
+    // receive_batch == 0: the port's one read, reused. In the port itself, first: the reactor
+    // reaches the op, and the fields the read uses next lie beside it, not behind a pointer.
+    std::optional<Read> read;
+    bool level_triggered = false;  // register_level_triggered succeeded
+#endif
     UdpSocket socket;
-    // receive_batch == 0 only: reused for every datagram (no per-packet allocation).
-    std::vector<std::uint8_t> buffer;
     asio::ip::udp::endpoint sender;
+    Multiplexer* owner = nullptr;  // null once closed: queued handlers then do nothing
+    // receive_batch == 0: where each datagram is read. The multiplexer's one buffer when the
+    // read completes as soon as it performs (Port::Read, level-triggered): one buffer stays in
+    // cache, where each port's own missed it once per packet. Otherwise the port's own.
+    std::shared_ptr<std::vector<std::uint8_t>> shared_buffer;
+    std::vector<std::uint8_t> buffer;
     // Where the socket is connected to (SessionConfig::strict_source): sends there skip the
     // route lookup, and the kernel drops datagrams from anywhere else.
     std::optional<asio::ip::udp::endpoint> peer;
     bool rtcp_only;
-    Multiplexer* owner = nullptr;  // null once closed: queued handlers then do nothing
     std::vector<Session*> sessions;
-#if defined(VOIP_RTP_REACTOR_READ)
-    struct Read;
-    std::unique_ptr<Read> read;    // receive_batch == 0: the one read, reused
-    bool level_triggered = false;  // register_level_triggered succeeded
-#endif
+
+    [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
+        return shared_buffer ? std::span<std::uint8_t>(*shared_buffer)
+                             : std::span<std::uint8_t>(buffer);
+    }
 };
 
 #if defined(VOIP_RTP_REACTOR_READ)
@@ -123,58 +144,50 @@ bool register_level_triggered(asio::detail::epoll_reactor& reactor, int descript
 // with the socket level-triggered (register_level_triggered), the read that finds the socket
 // empty. The op holds the port (`keep`) from its first start until it completes for the last
 // time (the port closed).
-struct Multiplexer::Port::Read : asio::detail::reactor_op {
-    Read(Port& p, asio::detail::reactor& r)
-        : reactor_op(std::error_code(), &Read::perform, &Read::complete), port(p), reactor(r) {}
-
-    static status perform(asio::detail::reactor_op* base) {
-        auto* self = static_cast<Read*>(base);
-        Port& p = self->port;
-        for (;;) {
-            auto length = static_cast<socklen_t>(p.sender.capacity());
-            const ssize_t got = ::recvfrom(p.socket.native_handle(), p.buffer.data(),
-                                           p.buffer.size(), MSG_DONTWAIT, p.sender.data(), &length);
-            if (got >= 0) {
-                // Larger than the buffer: truncated to it, as async_receive_from does.
-                p.sender.resize(length);
-                self->bytes_transferred_ = static_cast<std::size_t>(got);
-                // Level-triggered: whatever is still queued, epoll reports again; edge-
-                // triggered (the switch failed): read until the socket is empty.
-                return p.level_triggered ? done_and_exhausted : done;
-            }
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return not_done;
-            // ICMP port unreachable (ECONNREFUSED) and the like: reported, not fatal for UDP.
-            self->ec_ = std::error_code(errno, asio::error::get_system_category());
-            self->bytes_transferred_ = 0;
-            return done;
+Multiplexer::Port::Read::status Multiplexer::Port::Read::perform(asio::detail::reactor_op* base) {
+    auto* self = static_cast<Read*>(base);
+    Port& p = self->port;
+    for (;;) {
+        auto length = static_cast<socklen_t>(p.sender.capacity());
+        const auto into = p.read_buffer();
+        const ssize_t got = ::recvfrom(p.socket.native_handle(), into.data(), into.size(),
+                                       MSG_DONTWAIT, p.sender.data(), &length);
+        if (got >= 0) {
+            // Larger than the buffer: truncated to it, as async_receive_from does.
+            p.sender.resize(length);
+            self->bytes_transferred_ = static_cast<std::size_t>(got);
+            // Level-triggered: whatever is still queued, epoll reports again; edge-
+            // triggered (the switch failed): read until the socket is empty.
+            return p.level_triggered ? done_and_exhausted : done;
         }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return not_done;
+        // ICMP port unreachable (ECONNREFUSED) and the like: reported, not fatal for UDP.
+        self->ec_ = std::error_code(errno, asio::error::get_system_category());
+        self->bytes_transferred_ = 0;
+        return done;
     }
+}
 
-    static void complete(void* owner, asio::detail::operation* base, const std::error_code&,
-                         std::size_t) {
-        auto* self = static_cast<Read*>(base);
-        Port& p = self->port;
-        if (owner == nullptr || p.owner == nullptr) {
-            // io_context shutting down (owner null), or the port closed (operation_aborted):
-            // the last use of the op; the port (and the op with it) may go now.
-            const auto last = std::move(self->keep);
-            return;
-        }
-        const std::error_code ec = self->ec_;
-        self->ec_ = {};
-        // `keep` holds the port through the dispatch, in which its sessions may close it.
-        if (p.owner->on_read(p, ec, self->bytes_transferred_)) {
-            p.owner->start_read(p);
-        } else {
-            const auto last = std::move(self->keep);  // may free the port, and this op
-        }
+void Multiplexer::Port::Read::complete(void* owner, asio::detail::operation* base,
+                                       const std::error_code&, std::size_t) {
+    auto* self = static_cast<Read*>(base);
+    Port& p = self->port;
+    if (owner == nullptr || p.owner == nullptr) {
+        // io_context shutting down (owner null), or the port closed (operation_aborted):
+        // the last use of the op; the port (and the op with it) may go now.
+        const auto last = std::move(self->keep);
+        return;
     }
-
-    Port& port;
-    asio::detail::reactor& reactor;  // looked up once: use_service locks the service registry
-    std::shared_ptr<Port> keep;
-};
+    const std::error_code ec = self->ec_;
+    self->ec_ = {};
+    // `keep` holds the port through the dispatch, in which its sessions may close it.
+    if (p.owner->on_read(p, ec, self->bytes_transferred_)) {
+        p.owner->start_read(p);
+    } else {
+        const auto last = std::move(self->keep);  // may free the port, and this op
+    }
+}
 #endif
 
 // The buffers of one batch read: `count` slots of max_datagram bytes, each with its source
@@ -242,8 +255,13 @@ Multiplexer::~Multiplexer() {
 }
 
 Result<std::shared_ptr<Multiplexer::Port>> Multiplexer::bind(std::uint16_t number, bool rtcp_only) {
-    auto port = std::make_shared<Port>(io_, config_.receive_batch == 0 ? config_.max_datagram : 0,
-                                       rtcp_only);
+#if defined(VOIP_RTP_REACTOR_READ)
+    // Whether the port needs a buffer of its own is known once its read starts.
+    constexpr std::size_t own_buffer = 0;
+#else
+    const std::size_t own_buffer = config_.receive_batch == 0 ? config_.max_datagram : 0;
+#endif
+    auto port = std::make_shared<Port>(io_, own_buffer, rtcp_only);
     std::error_code ec;
     const asio::ip::udp::endpoint local(config_.address, number);
     port->socket.open(local.protocol(), ec);
@@ -405,11 +423,21 @@ void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
     }
 #if defined(VOIP_RTP_REACTOR_READ)
     if (!port->read) {
-        port->read =
-            std::make_unique<Port::Read>(*port, asio::use_service<asio::detail::reactor>(io_));
+        port->read.emplace(*port, asio::use_service<asio::detail::reactor>(io_));
         auto& socket = port->socket.implementation();
         port->level_triggered =
             register_level_triggered(port->read->reactor, socket.socket_, socket.reactor_data_);
+        if (port->level_triggered) {
+            // Each read then completes right where it performs (start_read), so no other
+            // port's read comes between: they can all share one buffer.
+            if (!shared_receive_buffer_) {
+                shared_receive_buffer_ =
+                    std::make_shared<std::vector<std::uint8_t>>(config_.max_datagram);
+            }
+            port->shared_buffer = shared_receive_buffer_;
+        } else {
+            port->buffer.resize(config_.max_datagram);
+        }
     }
     port->read->keep = port;
     start_read(*port);
@@ -430,8 +458,12 @@ void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
 void Multiplexer::start_read(Port& port) {
 #if defined(VOIP_RTP_REACTOR_READ)
     auto& socket = port.socket.implementation();
+    // Level-triggered, the read is never tried speculatively: it waits for epoll, and the
+    // reactor then performs it and completes it at once, as the first (only) op of its
+    // descriptor (epoll_reactor::descriptor_state::perform_io), which is what lets the ports
+    // share one buffer. Edge-triggered, Asio may perform it here and complete it later.
     port.read->reactor.start_op(asio::detail::reactor::read_op, socket.socket_,
-                                socket.reactor_data_, port.read.get(), false, true);
+                                socket.reactor_data_, &*port.read, false, !port.level_triggered);
 #else
     (void)port;
 #endif
@@ -445,7 +477,7 @@ bool Multiplexer::on_read(Port& port, std::error_code ec, std::size_t size) {
         return true;
     }
     ++stats_.datagrams_received;
-    dispatch(port, port.buffer, size, port.sender);
+    dispatch(port, port.read_buffer(), size, port.sender);
     // The session may have closed the port (its last user) from its callback.
     return port.owner != nullptr;
 }

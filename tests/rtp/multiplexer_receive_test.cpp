@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "rtp/media_test_support.hpp"
@@ -191,6 +192,52 @@ TEST(MultiplexerReceive, AFullBatchLetsTheOtherSocketsGoFirst) {
         EXPECT_EQ(voip::test::payload_index(b1.packets[i].payload), i);
         EXPECT_EQ(voip::test::payload_index(b2.packets[i].payload), i);
     }
+}
+
+// Eight sockets with datagrams queued in all of them before the loop runs, so that one wake-up
+// reports several: each session gets exactly its own datagrams, whole and in order. (With
+// receive_batch 0 the sockets share one receive buffer; a read completing after another socket's
+// read had overwritten it would show here as a foreign or corrupted payload.)
+TEST_P(ReceivePath, SocketsReadyTogetherEachGetTheirOwnBytes) {
+    asio::io_context io;
+    Multiplexer tx_mux(io, config(45000, GetParam()));
+    Multiplexer rx_mux(io, config(45100, GetParam()));
+    constexpr std::size_t sockets = 8;
+    constexpr std::uint32_t count = 12;
+    std::vector<std::unique_ptr<RecordingSession>> senders;
+    std::vector<std::unique_ptr<RecordingSession>> receivers;
+    for (std::size_t k = 0; k < sockets; ++k) {
+        auto& a = *senders.emplace_back(std::make_unique<RecordingSession>(tx_mux, rtcp_mux()));
+        auto& b = *receivers.emplace_back(std::make_unique<RecordingSession>(rx_mux, rtcp_mux()));
+        auto pa = a.open();
+        auto pb = b.open();
+        ASSERT_TRUE(pa && pb);
+        a.set_remote(pb->rtp);
+        b.set_remote(pa->rtp);
+    }
+    // Socket k's i-th payload is numbered k * 100 + i; sent round-robin across the sockets.
+    for (std::uint32_t i = 0; i < count; ++i) {
+        for (std::size_t k = 0; k < sockets; ++k) {
+            const auto number = static_cast<std::uint32_t>(k * 100 + i);
+            ASSERT_TRUE(
+                senders[k]->send_packet(voip::test::numbered_payload(number), 0, false, 160));
+        }
+    }
+    ASSERT_TRUE(voip::test::run_until(io, [&] {
+        return std::all_of(receivers.begin(), receivers.end(),
+                           [&](const auto& b) { return b->packets.size() >= count; });
+    }));
+    voip::test::run_for(io, std::chrono::milliseconds(20));
+    for (std::size_t k = 0; k < sockets; ++k) {
+        const auto& got = receivers[k]->packets;
+        ASSERT_EQ(got.size(), count) << "socket " << k;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            const auto number = static_cast<std::uint32_t>(k * 100 + i);
+            EXPECT_EQ(got[i].payload, voip::test::numbered_payload(number))
+                << "socket " << k << " datagram " << i;
+        }
+    }
+    EXPECT_EQ(rx_mux.stats().datagrams_received, sockets * count);
 }
 
 // A session that closes its port from inside its callback with more datagrams queued (in the

@@ -2,8 +2,9 @@
 /// @file
 /// rtp::Multiplexer: the UDP sockets of the media plane. It allocates even RTP ports (and the
 /// RTCP port above each, unless rtcp-mux) from a configured range, receives every datagram
-/// into a reusable per-socket buffer, sorts STUN from RTP from RTCP (RFC 7983, RFC 5761) and
-/// hands it to the rtp::Session it belongs to; sessions send through it.
+/// into a reusable buffer (one shared by all its sockets where the read allows, else one per
+/// socket), sorts STUN from RTP from RTCP (RFC 7983, RFC 5761) and hands it to the
+/// rtp::Session it belongs to; sessions send through it.
 ///
 /// Threading: one io_context; no locks. Every call and every callback happens on it.
 
@@ -142,6 +143,10 @@ private:
     // sends are synchronous on the one thread, and one buffer stays in cache where hundreds
     // of per-session buffers each missed it once per packet.
     std::array<std::uint8_t, 2048> send_scratch_{};
+    // receive_batch == 0: where the ports whose read completes as it performs read each
+    // datagram (Port::read_buffer). Shared with them, so that a session's callback may
+    // destroy the multiplexer without pulling the datagram it handles from under it.
+    std::shared_ptr<std::vector<std::uint8_t>> shared_receive_buffer_;
 };
 
 }  // namespace voip::rtp
