@@ -68,8 +68,8 @@ AudioCall::AudioCall(rtp::Multiplexer& mux, AudioConfig config)
     : Session(mux, config.session),
       config_(std::move(config)),
       registry_(registry_for(config_)),
-      clock_(MediaClock::of(mux.context())),
-      pacer_(packet_time, config_.max_catch_up) {
+      pacer_(packet_time, config_.max_catch_up),
+      clock_(MediaClock::of(mux.context())) {
     if (config_.sample_rate == 0) throw std::invalid_argument("AudioCall: zero sample rate");
 }
 
@@ -181,6 +181,7 @@ Result<void> AudioCall::start_media(const sdp::Negotiated& negotiated) {
         playout_resampler_.reset();
     }
     frame_samples_ = format_->samples_per_frame();
+    timestamp_increment_ = format_->timestamp_increment();
     frame_.assign(frame_samples_, 0.0F);
     payload_room_ = encoder_->max_payload_size();
     // One frame: what the negotiated packet time decodes to. A far end that sends longer
@@ -281,6 +282,9 @@ void AudioCall::on_tick(MediaClock::Clock::time_point now) {
     // The pacer is on the clock's grid, so this is normally 1; after a stall, the due packet
     // plus at most max_catch_up missed ones (the rest skipped), as with a timer of our own.
     const std::size_t due = pacer_.due(now);
+    // The port's state is apart from the session's (prefetched by prepare_tick): asked for now,
+    // it arrives while the frame is encoded.
+    if (due > 0 && may_send_) prefetch_send_path();
     for (std::size_t i = 0; i < due && started_; ++i) {
         send_tick(now);
         playout_tick();
@@ -322,7 +326,7 @@ void AudioCall::send_tick(MediaClock::Clock::time_point now) {
         skip_tick();
         return;
     }
-    const std::uint32_t increment = format_->timestamp_increment();
+    const std::uint32_t increment = timestamp_increment_;
     // rtp::Session stamps a packet with its running timestamp and then advances it by what we
     // say; each packet's advance is chosen so that the next packet gets the timestamp it needs.
     const std::uint32_t timestamp = next_timestamp();
@@ -408,7 +412,7 @@ void AudioCall::skip_tick() {
     // RFC 3550 §5.1: the timestamp advances with sampling time even when nothing is sent, so
     // the first packet after a resume carries the time it really belongs to. Nothing queued
     // is consumed during the pause, queued audio waits for the resume.
-    media_timestamp_ += format_->timestamp_increment();
+    media_timestamp_ += timestamp_increment_;
     skip_timestamp(media_timestamp_ - next_timestamp());
     ++stats_.frames_held;
 }

@@ -14,6 +14,8 @@
 #include <random>
 #include <system_error>
 
+#include "core/prefetch.hpp"
+
 #if !defined(_WIN32)
 #include <sys/socket.h>  // connect(2) to AF_UNSPEC; recvmmsg on Linux
 #endif
@@ -50,6 +52,15 @@ public:
 
 }  // namespace
 
+// The receive buffer the level-triggered ports share, and which port's read last filled it:
+// a read whose completion finds another port's datagram there instead of its own (which the
+// way the reads are queued rules out, see start_read) is dropped and counted, not dispatched.
+struct Multiplexer::SharedBuffer {
+    explicit SharedBuffer(std::size_t size) : bytes(size) {}
+    std::vector<std::uint8_t> bytes;
+    const Port* holder = nullptr;
+};
+
 struct Multiplexer::Port {
     Port(asio::io_context& io, std::size_t buffer_size, bool rtcp)
         : socket(io), buffer(buffer_size), rtcp_only(rtcp) {}
@@ -78,7 +89,7 @@ struct Multiplexer::Port {
     // receive_batch == 0: where each datagram is read. The multiplexer's one buffer when the
     // read completes as soon as it performs (Port::Read, level-triggered): one buffer stays in
     // cache, where each port's own missed it once per packet. Otherwise the port's own.
-    std::shared_ptr<std::vector<std::uint8_t>> shared_buffer;
+    std::shared_ptr<SharedBuffer> shared_buffer;
     std::vector<std::uint8_t> buffer;
     // Where the socket is connected to (SessionConfig::strict_source): sends there skip the
     // route lookup, and the kernel drops datagrams from anywhere else.
@@ -87,7 +98,7 @@ struct Multiplexer::Port {
     std::vector<Session*> sessions;
 
     [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
-        return shared_buffer ? std::span<std::uint8_t>(*shared_buffer)
+        return shared_buffer ? std::span<std::uint8_t>(shared_buffer->bytes)
                              : std::span<std::uint8_t>(buffer);
     }
 };
@@ -112,8 +123,13 @@ struct RegisteredEvents {
     using type = std::uint32_t DescriptorState::*;
     friend type member(RegisteredEvents tag);
 };
+struct TrySpeculative {
+    using type = bool (DescriptorState::*)[asio::detail::epoll_reactor::max_ops];
+    friend type member(TrySpeculative tag);
+};
 template struct Expose<EpollFd, &asio::detail::epoll_reactor::epoll_fd_>;
 template struct Expose<RegisteredEvents, &DescriptorState::registered_events_>;
+template struct Expose<TrySpeculative, &DescriptorState::try_speculative_>;
 
 // Asio registers every socket edge-triggered, so a read must find the socket empty before
 // the next wait: one recvfrom that finds nothing after every datagram (a system call per
@@ -131,6 +147,8 @@ bool register_level_triggered(asio::detail::epoll_reactor& reactor, int descript
         return false;
     }
     state->*member(RegisteredEvents{}) = ev.events;  // Asio adds EPOLLOUT to it, if ever
+    // The first read waits for epoll, as every later one does (Multiplexer::start_read).
+    (state->*member(TrySpeculative{}))[asio::detail::epoll_reactor::read_op] = false;
     return true;
 }
 
@@ -156,6 +174,7 @@ Multiplexer::Port::Read::status Multiplexer::Port::Read::perform(asio::detail::r
             // Larger than the buffer: truncated to it, as async_receive_from does.
             p.sender.resize(length);
             self->bytes_transferred_ = static_cast<std::size_t>(got);
+            if (p.shared_buffer) p.shared_buffer->holder = &p;
             // Level-triggered: whatever is still queued, epoll reports again; edge-
             // triggered (the switch failed): read until the socket is empty.
             return p.level_triggered ? done_and_exhausted : done;
@@ -165,7 +184,8 @@ Multiplexer::Port::Read::status Multiplexer::Port::Read::perform(asio::detail::r
         // ICMP port unreachable (ECONNREFUSED) and the like: reported, not fatal for UDP.
         self->ec_ = std::error_code(errno, asio::error::get_system_category());
         self->bytes_transferred_ = 0;
-        return done;
+        // Exhausted, too, so that Asio does not try the next read speculatively (start_read).
+        return p.level_triggered ? done_and_exhausted : done;
     }
 }
 
@@ -412,6 +432,10 @@ Result<void> Multiplexer::send(Port& port, std::span<const std::uint8_t> datagra
     return {};
 }
 
+void Multiplexer::prefetch(const Port& port) noexcept {
+    voip::detail::prefetch_lines(&port, sizeof port);
+}
+
 asio::ip::udp::socket& Multiplexer::socket_of(Port& port) noexcept {
     return port.socket;
 }
@@ -431,8 +455,7 @@ void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
             // Each read then completes right where it performs (start_read), so no other
             // port's read comes between: they can all share one buffer.
             if (!shared_receive_buffer_) {
-                shared_receive_buffer_ =
-                    std::make_shared<std::vector<std::uint8_t>>(config_.max_datagram);
+                shared_receive_buffer_ = std::make_shared<SharedBuffer>(config_.max_datagram);
             }
             port->shared_buffer = shared_receive_buffer_;
         } else {
@@ -458,12 +481,15 @@ void Multiplexer::start_receive(const std::shared_ptr<Port>& port) {
 void Multiplexer::start_read(Port& port) {
 #if defined(VOIP_RTP_REACTOR_READ)
     auto& socket = port.socket.implementation();
-    // Level-triggered, the read is never tried speculatively: it waits for epoll, and the
-    // reactor then performs it and completes it at once, as the first (only) op of its
-    // descriptor (epoll_reactor::descriptor_state::perform_io), which is what lets the ports
-    // share one buffer. Edge-triggered, Asio may perform it here and complete it later.
+    // Level-triggered, the read is never tried speculatively here: Asio skips that try after a
+    // read returned done_and_exhausted (every read of such a port does), and before the first
+    // one register_level_triggered turned it off. So the reactor performs the read when epoll
+    // reports the socket and completes it at once, as the first (only) op of its descriptor
+    // (epoll_reactor::descriptor_state::perform_io): no other port's read comes between, which
+    // is what lets the ports share one buffer. (Passing allow_speculative = false instead would
+    // cost an epoll_ctl per datagram: Asio re-arms the descriptor on that path.)
     port.read->reactor.start_op(asio::detail::reactor::read_op, socket.socket_,
-                                socket.reactor_data_, &*port.read, false, !port.level_triggered);
+                                socket.reactor_data_, &*port.read, false, true);
 #else
     (void)port;
 #endif
@@ -473,6 +499,11 @@ bool Multiplexer::on_read(Port& port, std::error_code ec, std::size_t size) {
     if (ec) {
         if (ec == asio::error::operation_aborted) return false;
         // ICMP port unreachable surfaces as connection_refused: not fatal for UDP.
+        ++stats_.receive_errors;
+        return true;
+    }
+    if (port.shared_buffer && port.shared_buffer->holder != &port) {
+        // Another port's datagram overwrote this one (see SharedBuffer): lost, not misdelivered.
         ++stats_.receive_errors;
         return true;
     }

@@ -156,6 +156,10 @@ void Session::schedule_rtcp(bool first) {
     });
 }
 
+void Session::prefetch_send_path() const noexcept {
+    if (binding_.rtp) Multiplexer::prefetch(*binding_.rtp);
+}
+
 Result<void> Session::send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,
                                   bool marker, std::uint32_t timestamp_advance) {
     return send_packet(payload, payload_type, marker, timestamp_advance,

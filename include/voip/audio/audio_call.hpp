@@ -250,24 +250,26 @@ private:
     // Negotiated.
     std::optional<codec::Format> format_;
     sdp::PayloadFormat codec_;  // as negotiated (to tell a codec change in update_media)
-    std::uint8_t send_pt_ = 0;
     std::string srtp_suite_;
     sdp::Direction direction_ = sdp::Direction::sendrecv;  // from our side
-    bool may_send_ = true;  // direction sendrecv/sendonly and a remote address to send to
 
-    // Clock.
-    MediaClock& clock_;
-    // What prepare_tick() reads comes first after the clock's link, within the bytes the clock
-    // prefetches from there (MediaClock::prefetched_object_bytes): a tick with hundreds of
-    // calls then finds it in cache instead of waiting for each line in turn.
+    // What a tick touches comes first after the clock's link, within the bytes the clock
+    // prefetches from there (MediaClock::prefetched_object_bytes), the statistics included: a
+    // tick with hundreds of calls then finds it in cache instead of waiting for each line in
+    // turn. prepare_tick() reads only from here.
     ClockLink clock_link_{*this};
     Pacer pacer_;
     bool started_ = false;
-    // What on_packet() and playout read, with the rest of the per-tick state.
     bool may_receive_ = true;  // direction sendrecv/recvonly
     bool receiving_ = false;   // the first packet arrived
     std::uint8_t receive_pt_ = 0;
     std::optional<std::uint8_t> dtmf_pt_;
+    bool may_send_ = true;  // direction sendrecv/sendonly and a remote address to send to
+    bool talking_ = false;  // the previous packet carried queued audio
+    std::uint8_t send_pt_ = 0;
+    std::uint32_t timestamp_increment_ = 0;  // per packet: format_->timestamp_increment()
+    std::uint32_t media_timestamp_ = 0;      // RTP timestamp of the packet time being sent
+    MediaClock& clock_;
     std::unique_ptr<codec::Encoder> encoder_;
     std::unique_ptr<codec::Decoder> decoder_;
     // What is left to send of outbound_.front() (below), kept here so that a tick reads the
@@ -278,6 +280,8 @@ private:
     // Per packet time, at the codec's rate: frame_.size(), kept here because frame_ lies
     // outside the prefetched block and every tick needs the number.
     std::size_t frame_samples_ = 0;
+    std::size_t payload_room_ = 0;  // bytes the encoder may write (in the clock's scratch)
+    std::size_t decode_room_ = 0;   // samples a decode may write: a frame, grown for longer packets
     std::optional<rtp::JitterBuffer> jitter_;
 
     // Sending. Queued audio stays in the chunks send_audio() made (at the codec's sample rate):
@@ -288,19 +292,18 @@ private:
     std::vector<std::shared_ptr<const std::vector<float>>> outbound_;
     std::size_t outbound_samples_ = 0;  // samples queued in all chunks
     std::vector<Pending> pending_;
-    std::uint64_t queued_samples_ = 0;   // total ever queued (codec rate)
-    std::uint64_t sent_samples_ = 0;     // total ever sent (codec rate)
-    std::uint32_t media_timestamp_ = 0;  // RTP timestamp of the packet time being sent
-    bool talking_ = false;               // the previous packet carried queued audio
+    std::uint64_t queued_samples_ = 0;  // total ever queued (codec rate)
+    std::uint64_t sent_samples_ = 0;    // total ever sent (codec rate)
     std::optional<codec::DtmfSender> dtmf_sender_;
-    std::vector<float> frame_;      // a frame pieced together from chunks, or padded
-    std::size_t payload_room_ = 0;  // bytes the encoder may write (in the clock's scratch)
+    AudioStats stats_;
+    // End of the per-tick block.
+
+    std::vector<float> frame_;  // a frame pieced together from chunks, or padded
 
     // Receiving (and jitter_ above).
     std::optional<codec::DtmfReceiver> dtmf_receiver_;
     std::optional<codec::Resampler> playout_resampler_;  // only when the rates differ
-    std::size_t decode_room_ = 0;  // samples a decode may write: a frame, or the decoder's most
-    std::vector<float> playout_;   // resampled frame (empty when no resampler)
+    std::vector<float> playout_;  // resampled frame (empty when no resampler)
     std::size_t concealed_run_ = 0;
     // Where the jitter buffer may shrink: the received level's floor over the last second.
     static constexpr std::uint32_t level_window = 50;  // frames
@@ -308,8 +311,6 @@ private:
     float window_min_level_ = std::numeric_limits<float>::max();
     std::uint32_t level_frames_ = 0;
     bool previous_quiet_ = false;
-
-    AudioStats stats_;
 };
 
 }  // namespace voip::audio

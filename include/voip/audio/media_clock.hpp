@@ -72,7 +72,7 @@ public:
     /// Bytes of a subscriber object, from its address, that the clock prefetches two
     /// subscribers ahead of its tick (Subscriber::prepare_media_tick): what the hook reads
     /// belongs there.
-    static constexpr std::size_t prefetched_object_bytes = 512;
+    static constexpr std::size_t prefetched_object_bytes = 1024;
 
     /// Something ticked by the clock (AudioCall holds one).
     class Subscriber {

@@ -107,6 +107,8 @@ private:
     void close(Session& session, Binding& binding);
     Result<void> send(Port& port, std::span<const std::uint8_t> datagram,
                       const asio::ip::udp::endpoint& to);
+    // Prefetches the port's state (Session::prefetch_send_path).
+    static void prefetch(const Port& port) noexcept;
     // The socket of a port, for a STUN client sending on it (RFC 7983: same port as RTP).
     static asio::ip::udp::socket& socket_of(Port& port) noexcept;
     // SessionConfig::strict_source: connects the port's socket to @p peer if the port is its
@@ -146,7 +148,8 @@ private:
     // receive_batch == 0: where the ports whose read completes as it performs read each
     // datagram (Port::read_buffer). Shared with them, so that a session's callback may
     // destroy the multiplexer without pulling the datagram it handles from under it.
-    std::shared_ptr<std::vector<std::uint8_t>> shared_receive_buffer_;
+    struct SharedBuffer;
+    std::shared_ptr<SharedBuffer> shared_receive_buffer_;
 };
 
 }  // namespace voip::rtp

@@ -151,6 +151,10 @@ public:
     Result<void> send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,
                              bool marker, std::uint32_t timestamp_advance,
                              std::chrono::steady_clock::time_point now);
+    /// A hint ahead of a send_packet() soon: asks for the cache lines of the RTP port's state
+    /// the send will touch (they live in the multiplexer, apart from the session). For callers
+    /// that tick hundreds of sessions, each cold by its turn; no effect on behaviour.
+    void prefetch_send_path() const noexcept;
     /// Sends a raw datagram (a STUN request) from the RTP port.
     Result<void> send_raw(std::span<const std::uint8_t> datagram,
                           const asio::ip::udp::endpoint& to);
