@@ -86,6 +86,9 @@ struct Multiplexer::Port {
     UdpSocket socket;
     asio::ip::udp::endpoint sender;
     Multiplexer* owner = nullptr;  // null once closed: queued handlers then do nothing
+    // sessions.front() when it is the only one (the usual, unshared port), else null: read
+    // with the port's first lines instead of from the vector's storage elsewhere.
+    Session* sole = nullptr;
     // receive_batch == 0: where each datagram is read. The multiplexer's one buffer when the
     // read completes as soon as it performs (Port::Read, level-triggered): one buffer stays in
     // cache, where each port's own missed it once per packet. Otherwise the port's own.
@@ -97,6 +100,9 @@ struct Multiplexer::Port {
     bool rtcp_only;
     std::vector<Session*> sessions;
 
+    void sessions_changed() noexcept {
+        sole = sessions.size() == 1 ? sessions.front() : nullptr;
+    }
     [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
         return shared_buffer ? std::span<std::uint8_t>(shared_buffer->bytes)
                              : std::span<std::uint8_t>(buffer);
@@ -165,6 +171,9 @@ bool register_level_triggered(asio::detail::epoll_reactor& reactor, int descript
 Multiplexer::Port::Read::status Multiplexer::Port::Read::perform(asio::detail::reactor_op* base) {
     auto* self = static_cast<Read*>(base);
     Port& p = self->port;
+    // The session's receiving state is cold by the time its next datagram comes (20 ms later,
+    // hundreds of calls between): asked for now, it arrives during the system call.
+    if (p.sole != nullptr) p.sole->prefetch_receive_path();
     for (;;) {
         auto length = static_cast<socklen_t>(p.sender.capacity());
         const auto into = p.read_buffer();
@@ -336,6 +345,7 @@ Result<Multiplexer::Binding> Multiplexer::open(Session& session, bool rtcp_mux) 
             stats_.open_sockets = ports_.size();
             start_receive(port);
             port->sessions.push_back(&session);
+            port->sessions_changed();
         }
         log::debug("rtp", "opened RTP port {} ({})", candidate, rtcp_mux ? "rtcp-mux" : "+RTCP");
         ++stats_.sessions;
@@ -352,7 +362,11 @@ Result<Multiplexer::Binding> Multiplexer::share(Session& session, const Binding&
     unlock_source(*with.rtp);
     unlock_source(*with.rtcp);
     with.rtp->sessions.push_back(&session);
-    if (with.rtcp != with.rtp) with.rtcp->sessions.push_back(&session);
+    with.rtp->sessions_changed();
+    if (with.rtcp != with.rtp) {
+        with.rtcp->sessions.push_back(&session);
+        with.rtcp->sessions_changed();
+    }
     return with;
 }
 
@@ -390,6 +404,7 @@ void Multiplexer::unlock_source(Port& port) {
 void Multiplexer::detach(const std::shared_ptr<Port>& port, Session& session) {
     auto& list = port->sessions;
     list.erase(std::remove(list.begin(), list.end(), &session), list.end());
+    port->sessions_changed();
     if (!list.empty() || port->owner == nullptr) return;
     // Last user gone: close the socket; the pending receive completes with
     // operation_aborted and, seeing owner == nullptr, touches nothing.
@@ -614,8 +629,8 @@ void Multiplexer::dispatch(Port& port, std::span<std::uint8_t> buffer, std::size
         return;
     }
     Session* target = nullptr;
-    if (port.sessions.size() == 1) {
-        target = port.sessions.front();
+    if (port.sole != nullptr) {
+        target = port.sole;
     } else {
         // Shared port: by remote address first, then SSRC (RTP: bytes 8-11; RTCP: the
         // sender SSRC, bytes 4-7).

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <random>
 
+#include "core/prefetch.hpp"
+
 namespace voip::rtp {
 namespace {
 
@@ -158,6 +160,15 @@ void Session::schedule_rtcp(bool first) {
 
 void Session::prefetch_send_path() const noexcept {
     if (binding_.rtp) Multiplexer::prefetch(*binding_.rtp);
+}
+
+void Session::prefetch_receive_path() const noexcept {
+    // From the object's start (the vtable, the configuration's clock rate) through the arrival
+    // time, the last of the fields receive_rtp() updates before on_packet().
+    const auto* begin = reinterpret_cast<const char*>(this);
+    const auto* end = reinterpret_cast<const char*>(&arrival_time_ + 1);
+    voip::detail::prefetch_lines(begin, static_cast<std::size_t>(end - begin),
+                                 voip::detail::PrefetchFor::write);
 }
 
 Result<void> Session::send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,

@@ -155,6 +155,9 @@ public:
     /// the send will touch (they live in the multiplexer, apart from the session). For callers
     /// that tick hundreds of sessions, each cold by its turn; no effect on behaviour.
     void prefetch_send_path() const noexcept;
+    /// The same ahead of a datagram's arrival (the multiplexer calls it before each read):
+    /// the session's own state that receiving an RTP packet touches.
+    void prefetch_receive_path() const noexcept;
     /// Sends a raw datagram (a STUN request) from the RTP port.
     Result<void> send_raw(std::span<const std::uint8_t> datagram,
                           const asio::ip::udp::endpoint& to);
