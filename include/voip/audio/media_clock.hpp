@@ -41,8 +41,9 @@
 /// use. The timer runs while anyone is attached and stops at the first wake-up after the last
 /// one left. Subscribers may attach or detach (themselves or others) from inside a tick.
 ///
-/// Threading: the library's rule (one thread runs the io_context, or every subscriber shares
-/// the one strand): attach, detach and ticks all happen on that thread.
+/// Threading: one thread runs the io_context; attach, detach and ticks all happen on it. The
+/// clock's timer completes on the io_context's own executor, not on a strand, so a strand does
+/// not stand in for that thread here (nor for rtp::Multiplexer's reads).
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>

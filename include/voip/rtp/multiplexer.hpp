@@ -6,7 +6,10 @@
 /// socket), sorts STUN from RTP from RTCP (RFC 7983, RFC 5761) and hands it to the
 /// rtp::Session it belongs to; sessions send through it.
 ///
-/// Threading: one io_context; no locks. Every call and every callback happens on it.
+/// Threading: one io_context, run by one thread; no locks. Every call and every callback
+/// happens on it. The reads complete on the io_context's own executor, not on a strand, and the
+/// multiplexer's buffers are shared by all its sockets: a second thread running the same
+/// io_context would read into them concurrently.
 
 #include <voip/result.hpp>
 #include <voip/rtp/demux.hpp>
