@@ -57,15 +57,26 @@ std::vector<float> chirp(std::size_t samples, double rate) {
     return out;
 }
 
+// One io_context with two multiplexers on loopback (the two ends' calls go one on each) and
+// an 8 kHz call configuration: PCMU without resampling, so a lost or repeated sample would show.
+struct Loopback {
+    asio::io_context io;
+    voip::rtp::Multiplexer a_mux{io, loopback_config()};
+    voip::rtp::Multiplexer b_mux{io, loopback_config()};
+    voip::audio::AudioConfig config = [] {
+        voip::audio::AudioConfig c;
+        c.sample_rate = 8000;
+        return c;
+    }();
+    const std::vector<std::string> pcmu{"PCMU"};
+};
+
 TEST(AudioCallQueue, ChunksOfAnySizeGoOutInOrderWithoutGaps) {
     // An 8 kHz call on PCMU: no resampling, so a lost or repeated sample would show.
-    asio::io_context io;
-    voip::rtp::Multiplexer a_mux(io, loopback_config());
-    voip::rtp::Multiplexer b_mux(io, loopback_config());
-    voip::audio::AudioConfig config;
-    config.sample_rate = 8000;
-    Prefer<Recorder> a(std::vector<std::string>{"PCMU"}, a_mux, config);
-    Prefer<Recorder> b(std::vector<std::string>{"PCMU"}, b_mux, config);
+    Loopback link;
+    auto& io = link.io;
+    Prefer<Recorder> a(link.pcmu, link.a_mux, link.config);
+    Prefer<Recorder> b(link.pcmu, link.b_mux, link.config);
     voip::audio::test::connect(a, b, voip::sdp::CryptoPolicy::off);
     ASSERT_FALSE(HasFatalFailure());
 
@@ -100,16 +111,12 @@ TEST(AudioCallQueue, ChunksOfAnySizeGoOutInOrderWithoutGaps) {
 TEST(AudioCallQueue, OneSharedClipPlaysOnSeveralCallsWithoutACopyEach) {
     // A prompt played to many callers: each 8 kHz PCMU call queues a reference to the one clip
     // (no resampling, so no copy is needed), sends all of it, and lets go of it afterwards.
-    asio::io_context io;
-    voip::rtp::Multiplexer a_mux(io, loopback_config());
-    voip::rtp::Multiplexer b_mux(io, loopback_config());
-    voip::audio::AudioConfig config;
-    config.sample_rate = 8000;
-    const std::vector<std::string> pcmu{"PCMU"};
-    Prefer<Recorder> a(pcmu, a_mux, config);
-    Prefer<Recorder> b(pcmu, b_mux, config);
-    Prefer<Recorder> c(pcmu, a_mux, config);
-    Prefer<Recorder> d(pcmu, b_mux, config);
+    Loopback link;
+    auto& io = link.io;
+    Prefer<Recorder> a(link.pcmu, link.a_mux, link.config);
+    Prefer<Recorder> b(link.pcmu, link.b_mux, link.config);
+    Prefer<Recorder> c(link.pcmu, link.a_mux, link.config);
+    Prefer<Recorder> d(link.pcmu, link.b_mux, link.config);
     voip::audio::test::connect(a, b, voip::sdp::CryptoPolicy::off);
     voip::audio::test::connect(c, d, voip::sdp::CryptoPolicy::off);
     ASSERT_FALSE(HasFatalFailure());
@@ -131,8 +138,8 @@ TEST(AudioCallQueue, OneSharedClipPlaysOnSeveralCallsWithoutACopyEach) {
     }
 
     // A call whose rate is not the codec's (16 kHz over PCMU) resamples into a copy of its own.
-    Prefer<Recorder> e(pcmu, a_mux);
-    Prefer<Recorder> f(pcmu, b_mux);
+    Prefer<Recorder> e(link.pcmu, link.a_mux);
+    Prefer<Recorder> f(link.pcmu, link.b_mux);
     voip::audio::test::connect(e, f, voip::sdp::CryptoPolicy::off);
     ASSERT_FALSE(HasFatalFailure());
     e.send_audio(clip);
@@ -144,11 +151,10 @@ TEST(AudioCallQueue, OneSharedClipPlaysOnSeveralCallsWithoutACopyEach) {
 TEST(AudioCallQueue, LongerPacketsThanOurPacketTimeAreDecoded) {
     // The far end sends 30 ms PCMU packets (240 bytes) while we play 20 ms frames: the playout
     // buffer grows once to fit them instead of failing every decode.
-    asio::io_context io;
-    voip::rtp::Multiplexer a_mux(io, loopback_config());
-    voip::rtp::Multiplexer b_mux(io, loopback_config());
-    Prefer<Recorder> a(std::vector<std::string>{"PCMU"}, a_mux);
-    Prefer<Recorder> b(std::vector<std::string>{"PCMU"}, b_mux);
+    Loopback link;
+    auto& io = link.io;
+    Prefer<Recorder> a(link.pcmu, link.a_mux);  // the default configuration (16 kHz)
+    Prefer<Recorder> b(link.pcmu, link.b_mux);
     voip::audio::test::connect(a, b, voip::sdp::CryptoPolicy::off);
     ASSERT_FALSE(HasFatalFailure());
     a.stop_media();  // b hears only the hand-made stream below
