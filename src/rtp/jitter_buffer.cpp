@@ -273,6 +273,14 @@ void JitterBuffer::prefetch_next() const noexcept {
     voip::detail::prefetch_lines(storage_.data() + at * stride_, stride_);
 }
 
+void JitterBuffer::prefetch_arrival() const noexcept {
+    if (!started_ || slots_.empty()) return;
+    const auto at = static_cast<std::size_t>(highest_ + 1) % slots_.size();
+    voip::detail::prefetch_lines(&slots_[at], sizeof slots_[at], voip::detail::PrefetchFor::write);
+    voip::detail::prefetch_lines(storage_.data() + at * stride_, stride_,
+                                 voip::detail::PrefetchFor::write);
+}
+
 JitterBuffer::Statistics JitterBuffer::statistics() const noexcept {
     Statistics s = stats_;
     s.depth = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -169,6 +169,9 @@ void Session::prefetch_receive_path() const noexcept {
     const auto* end = reinterpret_cast<const char*>(&arrival_time_ + 1);
     voip::detail::prefetch_lines(begin, static_cast<std::size_t>(end - begin),
                                  voip::detail::PrefetchFor::write);
+    // The vtable is on the first of those lines: this call waits for it, while the lines the
+    // subclass names arrive during the read that follows.
+    prefetch_receive_state();
 }
 
 Result<void> Session::send_packet(std::span<const std::uint8_t> payload, std::uint8_t payload_type,

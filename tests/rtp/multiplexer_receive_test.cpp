@@ -9,6 +9,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/udp.hpp>
+#include <asio/version.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -264,6 +265,44 @@ TEST_P(ReceivePath, ASessionStoppingInsideABatchStopsTheDrain) {
     EXPECT_EQ(link.b.packets.size(), 3U);
     EXPECT_FALSE(link.b.is_open());
     EXPECT_EQ(link.rx_mux.stats().open_sockets, 0U);
+}
+
+// The default read asks the session to prefetch its receiving state (its own lines, then the
+// subclass's through prefetch_receive_state) before it reads each datagram for it.
+TEST(MultiplexerReceive, TheSessionsReceiveHintRunsBeforeEachDatagram) {
+    class Hinted : public RecordingSession {
+    public:
+        using RecordingSession::RecordingSession;
+        mutable std::size_t hints = 0;
+        std::vector<std::size_t> hints_at_packet;  // hints seen when each packet arrived
+
+    protected:
+        void prefetch_receive_state() const noexcept override { ++hints; }
+        void on_packet(const voip::rtp::PacketView& p) override {
+            hints_at_packet.push_back(hints);
+            RecordingSession::on_packet(p);
+        }
+    };
+    asio::io_context io;
+    Multiplexer tx_mux(io, config(45600, 0));
+    Multiplexer rx_mux(io, config(45700, 0));
+    RecordingSession a(tx_mux, rtcp_mux());
+    Hinted b(rx_mux, rtcp_mux());
+    auto pa = a.open();
+    auto pb = b.open();
+    ASSERT_TRUE(pa && pb);
+    a.set_remote(pb->rtp);
+    for (std::uint32_t i = 0; i < 5; ++i)
+        ASSERT_TRUE(a.send_packet(voip::test::numbered_payload(i), 0, false, 160));
+    ASSERT_TRUE(voip::test::run_until(io, [&] { return b.packets.size() == 5; }));
+#if defined(__linux__) && ASIO_VERSION / 100 == 1022
+    // The packet of the k-th read follows the k-th hint (Asio 1.22's reactor: one read each).
+    for (std::size_t k = 0; k < b.hints_at_packet.size(); ++k)
+        EXPECT_GE(b.hints_at_packet[k], k + 1) << k;
+    EXPECT_GE(b.hints, 5U);
+#else
+    EXPECT_EQ(b.hints_at_packet.size(), 5U);  // other reactors: no hint, nothing else changes
+#endif
 }
 
 INSTANTIATE_TEST_SUITE_P(Batch, ReceivePath,

@@ -208,6 +208,7 @@ protected:
     virtual void on_audio_sent();
 
     void on_packet(const rtp::PacketView& packet) override;
+    void prefetch_receive_state() const noexcept override;
 
 private:
     using Completion = std::function<void(std::error_code)>;

@@ -122,6 +122,9 @@ public:
     /// A hint, no effect on the buffer: starts loading into the CPU cache what the next pop()
     /// reads (the slot due and its payload), for a caller that will pop soon.
     void prefetch_next() const noexcept;
+    /// The same for the next push() in sequence: the slot and payload storage of the packet
+    /// after the highest one received.
+    void prefetch_arrival() const noexcept;
 
     [[nodiscard]] Statistics statistics() const noexcept;
     /// Frames between playout and the newest packet (holes included).

@@ -245,6 +245,10 @@ protected:
     /// A STUN message arrived on the RTP port (RFC 7983).
     virtual void on_stun(std::span<const std::uint8_t> message,
                          const asio::ip::udp::endpoint& from);
+    /// A hint, called by prefetch_receive_path() after the session's own lines: what a subclass
+    /// touches beyond them when the next packet comes (AudioCall: its jitter buffer's next
+    /// slot). Only prefetches belong here. Default: nothing.
+    virtual void prefetch_receive_state() const noexcept {}
 
 private:
     friend class Multiplexer;
