@@ -305,8 +305,14 @@ void AudioCall::prepare_tick() const noexcept {
                    PrefetchFor::write);
     prefetch_lines(encoder_.get(), line);
     prefetch_lines(decoder_.get(), 2 * line, PrefetchFor::write);
-    prefetch_lines(front_.data(), std::min(front_.size(), frame_samples_) * sizeof(float));
     if (jitter_) jitter_->prefetch_next();
+    // The bulk of it last and into the outer caches: the next 20 ms of queued audio, and the
+    // places the tick will write noted by the tick before (the decoder's concealment history,
+    // on_audio()'s sink).
+    prefetch_lines(front_.data(), std::min(front_.size(), frame_samples_) * sizeof(float),
+                   PrefetchFor::bulk);
+    prefetch_lines(next_decoder_write_.data(), next_decoder_write_.size(), PrefetchFor::bulk);
+    prefetch_lines(next_audio_write_.data(), next_audio_write_.size(), PrefetchFor::bulk);
 }
 
 void AudioCall::prefetch_receive_state() const noexcept {
@@ -453,6 +459,7 @@ void AudioCall::playout_tick() {
         level = codec::rms(out);
     }
     note_level(level);
+    next_decoder_write_ = decoder_->next_state_write();
     on_audio(out, level);  // when the codec runs at the call's rate: the decoded frame, no copy
 }
 

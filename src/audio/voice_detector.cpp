@@ -1,5 +1,6 @@
 #include <voip/audio/voice_detector.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -28,6 +29,13 @@ void VoiceDetector::reset() noexcept {
     silence_run_ = 0;
     voiced_rms_sum_ = 0;
     voiced_frames_ = 0;
+}
+
+std::span<const std::byte> VoiceDetector::next_write(std::size_t samples) const noexcept {
+    if (!active_) return {};
+    const auto& s = current_.samples;
+    const std::size_t room = std::min(samples, s.capacity() - s.size());
+    return std::as_bytes(std::span<const float>(s.data() + s.size(), room));
 }
 
 std::optional<AudioFrame> VoiceDetector::feed(std::span<const float> frame, float rms) {

@@ -114,7 +114,7 @@ private:
 
 class G711Decoder final : public Decoder {
 public:
-    G711Decoder(Format format, int mode) : format_(std::move(format)), table_(table_of(mode)) {}
+    G711Decoder(Format format, int mode) : table_(table_of(mode)), format_(std::move(format)) {}
 
     [[nodiscard]] const Format& format() const noexcept override { return format_; }
     [[nodiscard]] std::size_t max_samples_per_payload() const noexcept override {
@@ -137,6 +137,7 @@ public:
             plc_.received(pcm);  // PLC history is a stream: chunks are as good as one block
             to_float(pcm, out.subspan(done, n));
         }
+        last_samples_ = payload.size();
         return payload.size();
     }
 
@@ -151,10 +152,17 @@ public:
         }
     }
 
+    [[nodiscard]] std::span<const std::byte> next_state_write() const noexcept override {
+        return plc_.next_write(last_samples_);  // the next payload is most likely as long
+    }
+
 private:
-    Format format_;
+    // What decode() reads first, first: the table, then the concealment state (its counters
+    // lead, its history follows); the format, read by nobody per packet, last.
     const G711Table& table_;
+    std::size_t last_samples_ = 0;
     detail::Plc plc_;
+    Format format_;
 };
 
 class G711Codec final : public Codec {

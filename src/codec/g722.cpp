@@ -91,6 +91,7 @@ public:
             to_float(pcm, out.subspan(decoded, pcm.size()));
             decoded += pcm.size();
         }
+        last_samples_ = decoded;
         return decoded;
     }
 
@@ -108,10 +109,15 @@ public:
         }
     }
 
+    [[nodiscard]] std::span<const std::byte> next_state_write() const noexcept override {
+        return plc_.next_write(last_samples_);  // the next payload is most likely as long
+    }
+
 private:
     struct Free {
         void operator()(g722_decode_state_t* s) const noexcept { g722_decode_free(s); }
     };
+    std::size_t last_samples_ = 0;
     Format format_;
     std::unique_ptr<g722_decode_state_t, Free> state_;
     detail::Plc plc_;

@@ -3,10 +3,9 @@
 // it keeps a history of decoded audio and, on loss, repeats the last pitch period with
 // overlap-add and a gradual fade (ITU-T G.711 Appendix I style).
 
+#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
-#include <vector>
 
 #include "codec/spandsp.hpp"
 
@@ -14,17 +13,19 @@ namespace voip::codec::detail {
 
 class Plc {
 public:
-    Plc();
+    Plc() noexcept;
     /// Record good audio (and smooth the join after a concealed gap); modifies `samples`.
     void received(std::span<std::int16_t> samples) noexcept;
     /// Synthesise `out.size()` samples.
     void fill(std::span<std::int16_t> out) noexcept;
+    /// Where the next received() of @p samples writes its history, up to the ring's end (the
+    /// rest wraps to its start): a hint for Decoder::next_state_write.
+    [[nodiscard]] std::span<const std::byte> next_write(std::size_t samples) const noexcept;
 
 private:
-    struct Free {
-        void operator()(plc_state_t* s) const noexcept { plc_free(s); }
-    };
-    std::unique_ptr<plc_state_t, Free> state_;
+    // Held by value (spandsp initialises a caller's state, and its release frees nothing), so
+    // that the decoder holding it is one block with it instead of a pointer to a second one.
+    plc_state_t state_{};
 };
 
 }  // namespace voip::codec::detail

@@ -42,6 +42,19 @@ TEST(VoiceDetector, UtteranceEndsAfterTheSilenceGapWithSilenceTrimmed) {
     EXPECT_FALSE(d.in_utterance());
 }
 
+// The prefetch hint names the room the next frame of an utterance goes to: none between
+// utterances, a frame's worth inside the reserve while one is collected (capped by the reserve).
+TEST(VoiceDetector, NamesWhereTheNextFrameOfAnUtteranceGoes) {
+    VoiceDetector d({}, rate);
+    EXPECT_TRUE(d.next_write(frame).empty());
+    ASSERT_EQ(feed(d, 50, 0.1F).size() + feed(d, 10, 0.0F).size(), 1U);
+    EXPECT_TRUE(d.next_write(frame).empty());  // between utterances
+    EXPECT_TRUE(feed(d, 1, 0.1F).empty());     // the next one starts, in a reserve of 60 frames
+    EXPECT_EQ(d.next_write(frame).size(), frame * sizeof(float));
+    EXPECT_TRUE(feed(d, 58, 0.1F).empty());
+    EXPECT_EQ(d.next_write(2 * frame).size(), frame * sizeof(float));  // one frame of room left
+}
+
 TEST(VoiceDetector, TheNextUtteranceIsCollectedInTheRoomTheLastOneNeeded) {
     VoiceDetector d({}, rate);
     ASSERT_EQ(feed(d, 50, 0.1F).size() + feed(d, 10, 0.0F).size(), 1U);

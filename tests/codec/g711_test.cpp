@@ -124,6 +124,28 @@ void expect_same_as_spandsp(const Codec& codec, int mode) {
     EXPECT_EQ(*out, to_float(decoded));
 }
 
+// The prefetch hint names where the next decode's concealment history goes: nothing before the
+// first payload, then the rest of spandsp's 280-sample ring from its write position, at most a
+// payload's worth (160 samples -> 120 to the ring's end, then 160 from sample 40, ...).
+TEST(G711, TheDecoderNamesWhereItsNextDecodeWrites) {
+    auto dec = make_pcmu()->make_decoder({}).value();
+    EXPECT_TRUE(dec->next_state_write().empty());
+    const std::vector<std::uint8_t> payload(160, 0xFF);
+    std::vector<float> out(160);
+    std::vector<std::size_t> sizes;
+    for (int i = 0; i < 4; ++i) {
+        ASSERT_EQ(dec->decode(payload, out).value(), 160U);
+        sizes.push_back(dec->next_state_write().size());
+    }
+    // Write positions 160, 40, 200, 80: 120, 160, 80 and 160 samples of two bytes.
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{240, 320, 160, 320}));
+    // The hint lies inside the decoder's own state, which decoding keeps writing.
+    const auto at = reinterpret_cast<std::uintptr_t>(dec->next_state_write().data());
+    const auto object = reinterpret_cast<std::uintptr_t>(dec.get());
+    EXPECT_GT(at, object);
+    EXPECT_LT(at, object + 2048);
+}
+
 TEST(G711, PcmuIsBitExactWithSpandsp) {
     expect_same_as_spandsp(*make_pcmu(), G711_ULAW);
 }

@@ -206,6 +206,13 @@ protected:
     virtual void on_dtmf(char digit, std::chrono::milliseconds duration);
     /// The last queued audio has been sent.
     virtual void on_audio_sent();
+    /// For a subclass whose on_audio() writes into memory of its own (VoiceActivityCall: the
+    /// utterance it collects): where the next on_audio() will write, so that the call
+    /// prefetches it ahead of its next tick (with hundreds of calls it is long out of cache by
+    /// then). A hint: any span, empty for none.
+    void note_next_audio_write(std::span<const std::byte> where) noexcept {
+        next_audio_write_ = where;
+    }
 
     void on_packet(const rtp::PacketView& packet) override;
     void prefetch_receive_state() const noexcept override;
@@ -297,6 +304,12 @@ private:
     std::uint64_t sent_samples_ = 0;    // total ever sent (codec rate)
     std::optional<codec::DtmfSender> dtmf_sender_;
     AudioStats stats_;
+    // Where the next tick writes outside the call's own lines, noted by this tick while those
+    // places were in cache, so that prepare_tick() prefetches them without loading anything
+    // first: the decoder's state (Decoder::next_state_write) and what on_audio() fills
+    // (note_next_audio_write). Hints: they may go stale, and a prefetch of anything is harmless.
+    std::span<const std::byte> next_decoder_write_;
+    std::span<const std::byte> next_audio_write_;
     // End of the per-tick block.
 
     std::vector<float> frame_;  // a frame pieced together from chunks, or padded

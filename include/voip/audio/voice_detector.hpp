@@ -11,6 +11,7 @@
 #include <voip/audio/audio_frame.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -38,6 +39,10 @@ public:
     /// Utterances dropped as too short or too quiet.
     [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
     [[nodiscard]] const VoiceDetectorConfig& config() const noexcept { return config_; }
+
+    /// Where the next @p samples of the utterance in progress will be stored, within the room
+    /// reserved for it; empty between utterances. A hint for prefetching, nothing more.
+    [[nodiscard]] std::span<const std::byte> next_write(std::size_t samples) const noexcept;
 
     /// Forgets the utterance in progress.
     void reset() noexcept;

@@ -52,6 +52,13 @@ public:
     [[nodiscard]] virtual bool has_fec() const noexcept { return false; }
     /// The most samples one payload can decode to (size `out` with this).
     [[nodiscard]] virtual std::size_t max_samples_per_payload() const noexcept = 0;
+    /// A hint for a caller that prefetches (AudioCall, with hundreds of calls): the part of
+    /// the decoder's state that the next decode() writes beyond the object's first lines, as
+    /// it stands now (G.711 and G.722: where the concealment history continues). Empty when
+    /// there is nothing such, the default.
+    [[nodiscard]] virtual std::span<const std::byte> next_state_write() const noexcept {
+        return {};
+    }
 
     /// Convenience: decode into a new buffer.
     Result<std::vector<float>> decode(std::span<const std::uint8_t> payload);
