@@ -23,8 +23,6 @@ namespace {
 
 constexpr std::string_view component = "audio";
 constexpr std::chrono::milliseconds packet_time{20};
-// The first bytes of rtp::Session hold what a packet sent or received touches.
-constexpr std::size_t rtp_session_prefetch_bytes = 576;
 
 std::shared_ptr<const codec::Registry> registry_for(const AudioConfig& config) {
     if (config.registry) return config.registry;
@@ -300,9 +298,7 @@ void AudioCall::prepare_tick() const noexcept {
     using detail::prefetch_lines;
     using detail::PrefetchFor;
     constexpr std::size_t line = 64;
-    // rtp::Session's sending and receiving state (numbering, addresses, statistics).
-    prefetch_lines(static_cast<const rtp::Session*>(this), rtp_session_prefetch_bytes,
-                   PrefetchFor::write);
+    prefetch_packet_state();
     prefetch_lines(encoder_.get(), line);
     prefetch_lines(decoder_.get(), 2 * line, PrefetchFor::write);
     if (jitter_) jitter_->prefetch_next();

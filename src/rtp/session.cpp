@@ -162,13 +162,18 @@ void Session::prefetch_send_path() const noexcept {
     if (binding_.rtp) Multiplexer::prefetch(*binding_.rtp);
 }
 
-void Session::prefetch_receive_path() const noexcept {
+void Session::prefetch_packet_state() const noexcept {
     // From the object's start (the vtable, the configuration's clock rate) through the arrival
-    // time, the last of the fields receive_rtp() updates before on_packet().
+    // time, the last of the fields receive_rtp() updates before on_packet(); the sending
+    // fields (numbering, remote address, transform) lie in between.
     const auto* begin = reinterpret_cast<const char*>(this);
     const auto* end = reinterpret_cast<const char*>(&arrival_time_ + 1);
     voip::detail::prefetch_lines(begin, static_cast<std::size_t>(end - begin),
                                  voip::detail::PrefetchFor::write);
+}
+
+void Session::prefetch_receive_path() const noexcept {
+    prefetch_packet_state();
     // The vtable is on the first of those lines: this call waits for it, while the lines the
     // subclass names arrive during the read that follows.
     prefetch_receive_state();

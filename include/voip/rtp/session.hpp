@@ -249,6 +249,11 @@ protected:
     /// touches beyond them when the next packet comes (AudioCall: its jitter buffer's next
     /// slot). Only prefetches belong here. Default: nothing.
     virtual void prefetch_receive_state() const noexcept {}
+    /// Asks for the session's own lines that sending or receiving an RTP packet touches (from
+    /// the vtable through the numbering, addresses and statistics), for writing. For a
+    /// subclass that prepares a send ahead of time (AudioCall's tick); the session, not the
+    /// subclass, knows where those fields end. No effect on behaviour.
+    void prefetch_packet_state() const noexcept;
 
 private:
     friend class Multiplexer;
