@@ -469,8 +469,8 @@ int main(int argc, char** argv) {
     };
     std::printf(
         "audio_path: N full-duplex echo calls (2N legs) per row, one thread; library and raw "
-        "calls measured %.1f s each in %d alternating windows\n",
-        seconds, windows);
+        "calls measured %.1f s each in %d alternating windows\nhost: %s\n",
+        seconds, windows, voip::bench::host_description().c_str());
     std::printf(
         "CPU per call-leg second (50 packets out + 50 in), microseconds; memory per leg, KiB\n\n");
     std::printf("%-10s %4s %5s | %7s %7s %7s %7s | %8s %8s %7s %10s | %6s %6s %6s %6s | %s\n",

@@ -59,6 +59,33 @@ inline double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+/// The machine a figure was taken on, for a benchmark's header: CPU model and family (from
+/// /proc/cpuinfo), CPUs online and the load average. Ratios measured at hundreds of calls
+/// depend on the memory system as much as on the code, so figures need their host beside them.
+inline std::string host_description() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string model = "unknown CPU";
+    std::string family;
+    std::string line;
+    const auto value = [](const std::string& text) {
+        const auto colon = text.find(':');
+        return colon == std::string::npos || colon + 2 > text.size() ? std::string{}
+                                                                     : text.substr(colon + 2);
+    };
+    while (std::getline(cpuinfo, line) && (model == "unknown CPU" || family.empty())) {
+        if (line.rfind("model name", 0) == 0) model = value(line);
+        if (line.rfind("cpu family", 0) == 0) family = value(line);
+    }
+    std::ifstream loadavg("/proc/loadavg");
+    std::string load;
+    loadavg >> load;
+    std::string text = model;
+    if (!family.empty()) text += ", family " + family;
+    text += ", " + std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs";
+    if (!load.empty()) text += ", load " + load;
+    return text;
+}
+
 /// CPU% of @p pid between construction and percent() (100 = one core busy).
 class CpuMeter {
 public:
