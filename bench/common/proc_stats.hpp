@@ -64,7 +64,7 @@ inline double thread_cpu_seconds() {
 /// depend on the memory system as much as on the code, so figures need their host beside them.
 inline std::string host_description() {
     std::ifstream cpuinfo("/proc/cpuinfo");
-    std::string model = "unknown CPU";
+    std::string model;
     std::string family;
     std::string line;
     const auto value = [](const std::string& text) {
@@ -72,14 +72,14 @@ inline std::string host_description() {
         return colon == std::string::npos || colon + 2 > text.size() ? std::string{}
                                                                      : text.substr(colon + 2);
     };
-    while (std::getline(cpuinfo, line) && (model == "unknown CPU" || family.empty())) {
+    while ((model.empty() || family.empty()) && std::getline(cpuinfo, line)) {
         if (line.rfind("model name", 0) == 0) model = value(line);
         if (line.rfind("cpu family", 0) == 0) family = value(line);
     }
     std::ifstream loadavg("/proc/loadavg");
     std::string load;
     loadavg >> load;
-    std::string text = model;
+    std::string text = model.empty() ? "unknown CPU" : model;
     if (!family.empty()) text += ", family " + family;
     text += ", " + std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) + " CPUs";
     if (!load.empty()) text += ", load " + load;
